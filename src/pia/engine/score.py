@@ -1,0 +1,172 @@
+"""Scoring rules, one small function each. These words are printed in every report's methodology.
+
+Indicators to a criterion level
+    An indicator bears *good* when it supports the criterion and is true, or undermines it and is
+    false; *bad* in the two opposite cases; *unknown* when it is unknown. The criterion's share is
+    the weight of good indicators over the weight of all its indicators, so an unknown indicator
+    never counts as met. The level is the best scale level whose threshold the share reaches. An
+    undermining indicator that is true and has ``caps`` holds the level at or below that cap. When
+    every indicator is unknown the level is ``unknown`` (worth nothing), not the worst level.
+
+Criteria to a rubric rating
+    A criterion earns its level's value times its weight; the rubric score is the earned share of
+    all weight, 0-100. The rating is the best band whose minimum the score reaches. If a critical
+    criterion sits at the worst level, the rating is at most the rubric's ``critical_cap`` band.
+
+Risks
+    Inherent level comes from the case's likelihood x severity (CNIL 1-4 scales). Each mitigating
+    safeguard lowers likelihood by its strength on the assessment date: verified 1, implemented
+    0.5, stated 0.25; disputed, failed, absent or unknown 0. Only whole steps count (the residual
+    likelihood is rounded up) and it never goes below 1. Severity is unchanged: a safeguard makes
+    harm less likely, not less harmful.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pia.expr import Truth
+from pia.model.rubric import Criterion, Rubric
+
+UNKNOWN_LEVEL = "unknown"
+
+#: Likelihood steps a mitigating safeguard removes, by status on the assessment date.
+MITIGATION_STRENGTH: Mapping[str, float] = {
+    "verified": 1.0,
+    "implemented": 0.5,
+    "stated": 0.25,
+    "disputed": 0.0,
+    "failed": 0.0,
+    "absent": 0.0,
+    "unknown": 0.0,
+}
+
+
+Bearing = Literal["good", "bad", "unknown"]
+
+
+def bearing(effect: str, truth: Truth) -> Bearing:
+    """good / bad / unknown, as defined in the module docstring."""
+    if truth is Truth.UNKNOWN:
+        return "unknown"
+    good = (truth is Truth.TRUE) == (effect == "supports")
+    return "good" if good else "bad"
+
+
+@dataclass(frozen=True, slots=True)
+class LevelResult:
+    level: str
+    share: float
+    best_case_level: str
+    capped_by: tuple[str, ...]
+    determined: float
+
+
+def criterion_level(
+    rubric: Rubric, criterion: Criterion, truths: Mapping[str, Truth]
+) -> LevelResult:
+    total = sum(ind.weight for ind in criterion.indicators)
+    good = unknown = 0.0
+    caps: list[str] = []
+    for ind in criterion.indicators:
+        b = bearing(ind.effect, truths[ind.id])
+        if b == "good":
+            good += ind.weight
+        elif b == "unknown":
+            unknown += ind.weight
+        if ind.caps is not None and ind.effect == "undermines" and truths[ind.id] is Truth.TRUE:
+            caps.append(ind.id)
+    share = good / total
+    determined = (total - unknown) / total
+    if unknown == total:
+        return LevelResult(UNKNOWN_LEVEL, 0.0, level_for_share(rubric, 1.0), (), 0.0)
+    level = level_for_share(rubric, share)
+    cap_levels = [ind.caps for ind in criterion.indicators if ind.id in caps and ind.caps]
+    for cap in cap_levels:
+        level = worse_level(rubric, level, cap)
+    best = level_for_share(rubric, (good + unknown) / total)
+    for cap in cap_levels:
+        best = worse_level(rubric, best, cap)
+    return LevelResult(level, share, best, tuple(caps), determined)
+
+
+def level_for_share(rubric: Rubric, share: float) -> str:
+    for level in rubric.scale:  # best first
+        if share + 1e-9 >= rubric.thresholds[level.id]:
+            return level.id
+    return rubric.scale[-1].id
+
+
+def level_value(rubric: Rubric, level: str) -> float:
+    if level == UNKNOWN_LEVEL:
+        return 0.0
+    return next(lv.value for lv in rubric.scale if lv.id == level)
+
+
+def worse_level(rubric: Rubric, a: str, b: str) -> str:
+    return a if level_value(rubric, a) <= level_value(rubric, b) else b
+
+
+def rubric_score(rubric: Rubric, levels: Mapping[str, str]) -> float:
+    total = sum(c.weight for c in rubric.criteria)
+    earned = sum(level_value(rubric, levels[c.id]) * c.weight for c in rubric.criteria)
+    return round(100.0 * earned / total, 1)
+
+
+def band_for_score(rubric: Rubric, score: float) -> str:
+    for band in rubric.bands:  # best first
+        if score + 1e-9 >= band.min:
+            return band.id
+    return rubric.bands[-1].id
+
+
+def rating(rubric: Rubric, levels: Mapping[str, str]) -> tuple[float, str, str, str | None]:
+    """(score, rating, uncapped rating, reason for the cap or None)."""
+    score = rubric_score(rubric, levels)
+    uncapped = band_for_score(rubric, score)
+    worst = rubric.scale[-1].id
+    failing = [c.id for c in rubric.criteria if c.critical and levels[c.id] == worst]
+    band_index = {b.id: i for i, b in enumerate(rubric.bands)}
+    if failing and band_index[uncapped] < band_index[rubric.critical_cap]:
+        reason = f"critical criteria at '{worst}': {', '.join(failing)}"
+        return score, rubric.critical_cap, uncapped, reason
+    return score, uncapped, uncapped, None
+
+
+def mitigation_reduction(statuses: Iterable[str]) -> float:
+    return sum(MITIGATION_STRENGTH.get(s, 0.0) for s in statuses)
+
+
+def residual_likelihood(likelihood: int, statuses: Sequence[str]) -> int:
+    return max(1, math.ceil(likelihood - mitigation_reduction(statuses) - 1e-9))
+
+
+def risk_level(likelihood: int, severity: int) -> str:
+    """CNIL-style map: the product of the two 1-4 scales, in four bands."""
+    product = likelihood * severity
+    if product >= 12:
+        return "critical"
+    if product >= 8:
+        return "high"
+    if product >= 4:
+        return "moderate"
+    return "low"
+
+
+RISK_LEVEL_ORDER = ("low", "moderate", "high", "critical")
+
+
+def _rules(doc: str) -> tuple[str, ...]:
+    """The module docstring's rule paragraphs as 'Heading: text' lines (printed in reports)."""
+    rules = []
+    for part in doc.split("\n\n")[1:]:
+        lines = [line.strip() for line in part.strip().splitlines()]
+        if lines:
+            rules.append(f"{lines[0]}: {' '.join(lines[1:])}")
+    return tuple(rules)
+
+
+SCORING_RULES: tuple[str, ...] = _rules(__doc__ or "")

@@ -1,0 +1,125 @@
+"""The case as rubric expressions see it: as of one date, with unknown facts marked.
+
+The view is plain data (dicts, lists, scalars) built from the validated case:
+
+- every value the case writes as ``unknown`` becomes an :class:`~pia.expr.Unknown` that knows
+  its path, so CEL yields unknown instead of a guess;
+- entries dated after the assessment date are left out (a ruling of 2026 does not exist in 2025);
+- dated histories (a flow's, a safeguard's status, an authority's standing) are resolved to the
+  ``status`` in force on the date, and the history up to it is kept under ``history``.
+
+Date rule: a partial date counts from its first day (``2025-05`` from 2025-05-01). A fact holds on
+day D when its ``since`` is on or before D and its ``until`` is after D.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from pia.expr import Unknown
+from pia.model.case import ID_SECTIONS, Case
+from pia.model.common import UNKNOWN, partial_start
+
+#: Sections whose entries carry a status history, and the field holding it.
+HISTORIES = {"flows": "status", "safeguards": "status", "authorities": "standing"}
+#: Entry fields that date an entry itself: the entry does not exist before that date.
+ENTRY_DATES = {"oversight": "date", "timeline": "date", "litigation": "filed"}
+
+
+def holds_on(since: str | None, until: str | None, day: date) -> bool:
+    if since is not None and partial_start(since) > day:
+        return False
+    return not (until is not None and partial_start(until) <= day)
+
+
+def started_by(value: str | None, day: date) -> bool:
+    return value is None or value == UNKNOWN or partial_start(value) <= day
+
+
+def build_view(case: Case, day: date) -> dict[str, Any]:
+    """The as-of view of ``case`` on ``day`` (see the module docstring for the rules)."""
+    dumped = case.model_dump(mode="json", by_alias=True)
+    view: dict[str, Any] = {
+        "id": None,
+        "as_of": day.isoformat(),
+    }
+    for name in Case.model_fields:
+        value = dumped[Case.model_fields[name].alias or name]
+        if name in ID_SECTIONS or name == "timeline":
+            view[name] = [_entry(name, entry) for entry in value if _exists_on(name, entry, day)]
+            if name in HISTORIES:
+                view[name] = [_resolve(name, e, day) for e in view[name]]
+                view[name] = [e for e in view[name] if e is not None]
+        elif name == "judgments":
+            continue
+        else:
+            view[name] = _mark(value, name)
+    for suit in view.get("litigation", []):
+        suit["rulings"] = [r for r in suit["rulings"] if _date_ok(r.get("date"), day)]
+    for entry in view.get("notice", []):
+        entry["in_force"] = holds_on(entry.get("since"), entry.get("until"), day)
+    return view
+
+
+def _date_ok(value: Any, day: date) -> bool:
+    return not isinstance(value, str) or started_by(value, day)
+
+
+def _exists_on(section: str, entry: dict[str, Any], day: date) -> bool:
+    field = ENTRY_DATES.get(section)
+    if field is not None and not _date_ok(entry.get(field), day):
+        return False
+    since = entry.get("since")
+    return not (isinstance(since, str) and not started_by(since, day))
+
+
+def _entry(section: str, entry: dict[str, Any]) -> dict[str, Any]:
+    ident = entry.get("id")
+    base = f"{section}[{ident}]" if ident else section
+    out: dict[str, Any] = _mark(entry, base)
+    return out
+
+
+def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] | None:
+    """Replace a history list by the status in force on ``day``; drop entries not yet begun."""
+    field = HISTORIES[section]
+    history = entry.get(field) or []
+    started = [h for h in history if started_by(_plain(h.get("since")), day)]
+    if history and not started:
+        return None
+    current = [h for h in started if holds_on(_plain(h.get("since")), _plain(h.get("until")), day)]
+    state = current[-1] if current else None
+    status: Any = state.get("status") if state else Unknown(f"{_path(section, entry)}.{field}")
+    result = dict(entry)
+    result[field] = status
+    result["history"] = started
+    if state is not None:
+        result["status_confidence"] = state.get("confidence")
+        result["status_sources"] = state.get("sources", [])
+    return result
+
+
+def _plain(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _path(section: str, entry: dict[str, Any]) -> str:
+    return f"{section}[{entry.get('id')}]"
+
+
+def _mark(value: Any, path: str) -> Any:
+    """Replace every ``unknown`` string by an :class:`Unknown` carrying its path."""
+    if isinstance(value, str):
+        return Unknown(path) if value == UNKNOWN else value
+    if isinstance(value, dict):
+        return {k: _mark(v, f"{path}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mark(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def model_fields_of(model: type[BaseModel]) -> set[str]:
+    return {info.alias or name for name, info in model.model_fields.items()}

@@ -1,0 +1,325 @@
+"""Rubric indicators in CEL, evaluated to true, false or unknown.
+
+Why CEL through ``celpy`` (cel-python): it is a small, side-effect-free language with no loops
+and no I/O, so a rubric can never run code; and celpy follows the CEL spec in absorbing errors
+inside ``&&``, ``||``, ``exists`` and ``all``. pia represents every fact the case marks ``unknown``
+as an *error value* that carries the fact's path, so CEL's error absorption gives Kleene logic:
+
+- ``false && unknown`` is false, ``true || unknown`` is true;
+- ``[unknown, true].exists(x, x)`` is true, ``[unknown, false].all(x, x)`` is false;
+- anything else that touches an unknown fact is unknown.
+
+Only errors that come from unknown facts become :attr:`Truth.UNKNOWN`. Any other runtime error (a
+type mismatch, a missing key) is reported as a problem in the rubric, never as a quiet ``false``.
+
+The adapter exposes :func:`compile_expression` (with static field paths, so the rubric loader can
+reject a path the case format does not have) and :func:`evaluate`, which also records which case
+entries and fields an indicator read; that record is the indicator's evidence, and it lets the
+sensitivity analysis re-evaluate only the indicators that read a given fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import celpy
+import lark
+from celpy import celtypes
+from celpy.celparser import CELParseError
+from celpy.evaluation import CELEvalError
+
+
+class Truth(Enum):
+    """Three-valued result of an indicator. Unknown is not false."""
+
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+
+class UnknownFact(Exception):
+    """Marker type carried by the CEL error values that stand for facts the case marks unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """An unknown fact in the case view, with the case path it stands for."""
+
+    path: str
+
+
+@dataclass
+class Recorder:
+    """Which (entry id, field) pairs an evaluation read. One per assessment run, reset per
+    indicator; it is never shared between runs."""
+
+    reads: set[tuple[str, str]] = field(default_factory=set)
+
+    def reset(self) -> None:
+        self.reads = set()
+
+
+class TracedMap(celtypes.MapType):
+    """A CEL map that records field reads on behalf of the case entry it represents."""
+
+    def __init__(self, items: Mapping[Any, Any], entry: str | None, recorder: Recorder) -> None:
+        super().__init__(items)
+        self.entry = entry
+        self.recorder = recorder
+
+    def __getitem__(self, key: Any) -> Any:
+        if self.entry is not None:
+            self.recorder.reads.add((self.entry, str(key)))
+        return super().__getitem__(key)
+
+    def raw(self, key: str) -> Any:
+        """The stored value, without recording a read."""
+        return dict.__getitem__(self, celtypes.StringType(key))
+
+    def replace(self, key: str, value: Any) -> None:
+        """Substitute one field's value (used to settle a fact hypothetically)."""
+        dict.__setitem__(self, celtypes.StringType(key), value)
+
+    def is_unknown(self, key: str) -> bool:
+        return key in self and isinstance(self.raw(key), CELEvalError)
+
+
+def unknown_error(path: str) -> CELEvalError:
+    return CELEvalError(f"UNKNOWN {path}", UnknownFact, None)
+
+
+def to_cel(value: object, recorder: Recorder) -> Any:
+    """Convert the plain case view (dicts with an ``id``, lists, scalars, :class:`Unknown`) into
+    CEL values. Every mapping that carries an ``id`` records reads under that id."""
+    if isinstance(value, Unknown):
+        return unknown_error(value.path)
+    if isinstance(value, dict):
+        entry = value.get("id") if isinstance(value.get("id"), str) else None
+        items = {celtypes.StringType(k): to_cel(v, recorder) for k, v in value.items()}
+        return TracedMap(items, entry, recorder)
+    if isinstance(value, list | tuple):
+        return celtypes.ListType([to_cel(v, recorder) for v in value])
+    if isinstance(value, bool):
+        return celtypes.BoolType(value)
+    if isinstance(value, int):
+        return celtypes.IntType(value)
+    if isinstance(value, float):
+        return celtypes.DoubleType(value)
+    if isinstance(value, str):
+        return celtypes.StringType(value)
+    if value is None:
+        return None
+    raise TypeError(f"cannot convert {type(value).__name__} to CEL")
+
+
+def _known(entry: Any, name: Any) -> Any:
+    """``known(entry, "field")``: true when the entry states the field, false when the case marks
+    it unknown. It never yields unknown itself, so rubrics can ask whether a fact is settled."""
+    if not isinstance(entry, celtypes.MapType):
+        return CELEvalError("known() expects an entry and a field name", TypeError, None)
+    try:
+        value = entry[name]
+    except KeyError:
+        return CELEvalError(f"no field {name!r} in entry", KeyError, None)
+    return celtypes.BoolType(not isinstance(value, CELEvalError))
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, CELEvalError) and len(value.args) > 1 and value.args[1] is UnknownFact
+
+
+def _prefer_error(x: CELEvalError, y: CELEvalError) -> CELEvalError:
+    """Two errors met: a real error wins over an unknown fact, so it is never hidden."""
+    return y if _is_unknown(x) and not _is_unknown(y) else x
+
+
+def _and(x: Any, y: Any) -> Any:
+    """Kleene and: celpy turns ``error && error`` into a fresh overload error, which would lose
+    that both sides were merely unknown; keep the original error instead."""
+    if isinstance(x, CELEvalError) and isinstance(y, CELEvalError):
+        return _prefer_error(x, y)
+    return celtypes.logical_and(x, y)
+
+
+def _or(x: Any, y: Any) -> Any:
+    if isinstance(x, CELEvalError) and isinstance(y, CELEvalError):
+        return _prefer_error(x, y)
+    return celtypes.logical_or(x, y)
+
+
+def _not(x: Any) -> Any:
+    if isinstance(x, CELEvalError):
+        return x
+    return celtypes.logical_not(x)
+
+
+FUNCTIONS = {"known": _known, "_&&_": _and, "_||_": _or, "!_": _not}
+
+
+class ExprSyntaxError(Exception):
+    """A CEL syntax error at a 1-based line and column of the expression text."""
+
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass(frozen=True)
+class Compiled:
+    source: str
+    runner: Any
+    #: field paths the expression reads, e.g. ``case.safeguards[].status``
+    paths: tuple[str, ...]
+
+
+def new_environment() -> Any:
+    return celpy.Environment()
+
+
+def compile_expression(source: str, env: Any) -> Compiled:
+    """Parse ``source``; raise :class:`ExprSyntaxError` with its position on bad syntax."""
+    try:
+        ast = env.compile(source)
+    except CELParseError as exc:
+        line = exc.line or 1
+        col = exc.column or 1
+        first = str(exc.args[0]).splitlines()[0] if exc.args else "syntax error"
+        first = first.split(" ", 2)[-1] if first.startswith("ERROR:") else first
+        raise ExprSyntaxError(_short_parse_message(first), line, col) from None
+    return Compiled(source, env.program(ast, functions=FUNCTIONS), tuple(sorted(field_paths(ast))))
+
+
+def _short_parse_message(text: str) -> str:
+    text = text.strip()
+    if "Unexpected token" in text or "Unexpected" in text:
+        return "unexpected token in CEL expression: " + text.split("\n")[0][:120]
+    return text[:160]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    truth: Truth
+    reads: frozenset[tuple[str, str]]
+    unknown_paths: tuple[str, ...]
+    error: str | None = None
+
+
+def evaluate(compiled: Compiled, activation: Mapping[str, Any], recorder: Recorder) -> Outcome:
+    """Evaluate to a :class:`Truth`. An error not caused by an unknown fact sets ``error``."""
+    recorder.reset()
+    try:
+        result = compiled.runner.evaluate(dict(activation))
+    except CELEvalError as exc:
+        result = exc
+    reads = frozenset(recorder.reads)
+    if isinstance(result, CELEvalError):
+        if _is_unknown(result):
+            path = str(result.args[0]).removeprefix("UNKNOWN ")
+            return Outcome(Truth.UNKNOWN, reads, (path,))
+        return Outcome(Truth.UNKNOWN, reads, (), error=str(result.args[0]))
+    if isinstance(result, celtypes.BoolType):
+        return Outcome(Truth.TRUE if bool(result) else Truth.FALSE, reads, ())
+    return Outcome(
+        Truth.UNKNOWN, reads, (), error=f"expression gave {type(result).__name__}, not true/false"
+    )
+
+
+# --- static field paths ----------------------------------------------------------------------
+
+_MACROS = {"exists", "all", "exists_one", "filter", "map"}
+
+
+def field_paths(ast: lark.Tree[Any]) -> set[str]:
+    """Field paths read from ``case`` (``case.flows[].status``), following macro-bound variables."""
+    found: set[str] = set()
+    _walk(ast, {}, found)
+    return found
+
+
+def _ident(tree: Any) -> str | None:
+    """The identifier if ``tree`` is (a chain of single-child nodes down to) a bare identifier."""
+    node = tree
+    while isinstance(node, lark.Tree):
+        if node.data == "ident" and node.children:
+            return str(node.children[0])
+        if len(node.children) != 1:
+            return None
+        node = node.children[0]
+    return None
+
+
+def _member_path(tree: lark.Tree[Any], scope: dict[str, str]) -> str | None:
+    """Resolve ``a.b.c`` (a member_dot chain) to a case path; None if not rooted in ``case``."""
+    if tree.data == "member_dot":
+        base, name = tree.children
+        inner = _member_path(_unwrap_member(base), scope) if isinstance(base, lark.Tree) else None
+        return f"{inner}.{name}" if inner is not None else None
+    if tree.data == "member_item":
+        base = tree.children[0]
+        inner = _member_path(_unwrap_member(base), scope) if isinstance(base, lark.Tree) else None
+        return f"{inner}[]" if inner is not None else None
+    ident = _ident(tree)
+    if ident == "case":
+        return "case"
+    if ident is not None and ident in scope:
+        return scope[ident]
+    return None
+
+
+def _unwrap_member(tree: lark.Tree[Any]) -> lark.Tree[Any]:
+    node = tree
+    while node.data in {"member", "primary"} and len(node.children) == 1:
+        child = node.children[0]
+        if not isinstance(child, lark.Tree):
+            break
+        node = child
+    return node
+
+
+def _walk(tree: Any, scope: dict[str, str], found: set[str]) -> None:
+    if not isinstance(tree, lark.Tree):
+        return
+    if tree.data == "member_dot":
+        path = _member_path(tree, scope)
+        if path is not None:
+            found.add(path)
+            return
+    if tree.data == "member_dot_arg":
+        base, name = tree.children[0], str(tree.children[1])
+        args = tree.children[2] if len(tree.children) > 2 else None
+        base_path = (
+            _member_path(_unwrap_member(base), scope) if isinstance(base, lark.Tree) else None
+        )
+        if base_path is not None and base_path != "case":
+            found.add(base_path)
+        else:
+            _walk(base, scope, found)
+        exprs = list(args.children) if isinstance(args, lark.Tree) else []
+        if name in _MACROS and len(exprs) >= 2 and base_path is not None:
+            var = _ident(exprs[0])
+            inner = dict(scope)
+            if var is not None:
+                inner[var] = f"{base_path}[]"
+            for expr in exprs[1:]:
+                _walk(expr, inner, found)
+            return
+        for expr in exprs:
+            _walk(expr, scope, found)
+        return
+    for child in tree.children:
+        _walk(child, scope, found)
+
+
+def iter_prefixes(path: str) -> Iterator[str]:
+    parts = path.split(".")
+    for i in range(1, len(parts) + 1):
+        yield ".".join(parts[:i])
+
+
+def join_paths(paths: Sequence[str]) -> str:
+    return ", ".join(paths)

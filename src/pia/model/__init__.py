@@ -1,0 +1,1 @@
+"""Frozen pydantic models: what a case, a rubric and an assessment are."""

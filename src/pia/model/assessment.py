@@ -1,0 +1,200 @@
+"""The result of an assessment: pure data, with the trace from every number back to the case.
+
+This is a documented, schema-versioned contract (``pia schema assessment``). Renderers read it and
+compute nothing of their own; ``pia verify`` re-derives it from the files embedded in a report.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from pia.model.common import Date, Model
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+TruthValue = Literal["true", "false", "unknown"]
+
+
+class EvidenceRef(Model):
+    """A case entry an indicator read, with the fields it read and the sources behind the entry."""
+
+    entry: str
+    section: str
+    fields: tuple[str, ...]
+    confidence: str
+    sources: tuple[str, ...]
+
+
+class IndicatorResult(Model):
+    id: str
+    description: str
+    when: str
+    effect: Literal["supports", "undermines"]
+    weight: float
+    state: TruthValue
+    #: good: counts toward meeting the criterion; bad: against it; unknown: neither
+    bearing: Literal["good", "bad", "unknown"]
+    caps: str | None = None
+    evidence: tuple[EvidenceRef, ...]
+    unknown_facts: tuple[str, ...] = ()
+
+
+class JudgmentResult(Model):
+    level: str
+    label: str
+    rationale: str
+    sources: tuple[str, ...]
+    by: str | None = None
+    agrees: bool
+
+
+class CrosswalkLink(Model):
+    criterion: str
+    title: str
+    level: str
+    label: str
+
+
+class CriterionResult(Model):
+    id: str
+    """Qualified id: ``<rubric>.<criterion>``."""
+    title: str
+    question: str
+    why: str
+    references: tuple[str, ...]
+    weight: float
+    critical: bool
+    level: str
+    label: str
+    level_meaning: str
+    score: float = Field(description="Weighted points earned: level value x weight.")
+    share: float = Field(description="Share of indicator weight in good state, 0-1.")
+    best_case_level: str = Field(description="The level if every unknown indicator went well.")
+    capped_by: tuple[str, ...] = ()
+    confidence: Literal["high", "medium", "low"]
+    confidence_detail: str
+    indicators: tuple[IndicatorResult, ...]
+    judgment: JudgmentResult | None = None
+    recommendation: str | None
+    false_positives: str | None = None
+    crosswalk: tuple[CrosswalkLink, ...] = ()
+    dhs_pia_section: str
+
+
+class LevelInfo(Model):
+    id: str
+    label: str
+    value: float
+    meaning: str
+
+
+class BandInfo(Model):
+    id: str
+    label: str
+    min: float
+    meaning: str
+
+
+class RubricResult(Model):
+    id: str
+    title: str
+    version: str
+    sha256: str
+    framework: str
+    framework_citation: str
+    binding: str
+    score: float = Field(description="0-100: weighted share of the best possible level.")
+    rating: str
+    rating_label: str
+    uncapped_rating: str
+    cap_reason: str | None = None
+    scale: tuple[LevelInfo, ...]
+    bands: tuple[BandInfo, ...]
+    criteria: tuple[CriterionResult, ...]
+    level_counts: dict[str, int]
+
+
+class MitigationResult(Model):
+    safeguard: str
+    title: str
+    status: str
+    reduction: float
+    sources: tuple[str, ...]
+
+
+class RiskResult(Model):
+    id: str
+    title: str
+    description: str
+    feared_event: str
+    rationale: str
+    inherent_likelihood: int
+    inherent_severity: int
+    inherent_level: str
+    residual_likelihood: int
+    residual_severity: int
+    residual_level: str
+    mitigations: tuple[MitigationResult, ...]
+    basis: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class Recommendation(Model):
+    criterion: str
+    title: str
+    priority: Literal["high", "medium", "low"]
+    text: str
+    because: tuple[str, ...]
+
+
+class Movement(Model):
+    """What settling one fact one way would change."""
+
+    value: str
+    criteria: tuple[str, ...] = Field(
+        description="Criteria whose level would change, as id: a -> b."
+    )
+    ratings: tuple[str, ...] = Field(description="Rubric ratings that would change, as id: a -> b.")
+    risks: tuple[str, ...] = Field(description="Residual risk levels that would change.")
+
+
+class SensitivityItem(Model):
+    fact: str = Field(description="entry.field of the unknown or disputed fact.")
+    entry: str
+    section: str
+    kind: Literal["unknown", "disputed"]
+    statement: str
+    sources: tuple[str, ...]
+    read_by: tuple[str, ...]
+    outcomes: tuple[Movement, ...]
+    impact: int = Field(description="Ranking weight: criteria moved + 3 x ratings + 2 x risks.")
+    where_to_look: str | None = None
+
+
+class QualityWarning(Model):
+    code: str
+    subject: str
+    message: str
+
+
+class CaseInfo(Model):
+    id: str
+    title: str
+    sha256: str
+    as_of: Date
+    knowledge_cutoff: str | None
+
+
+class Assessment(Model):
+    schema_version: Literal["1.0"] = "1.0"
+    pia_version: str
+    assessed_as_of: Date
+    case: CaseInfo
+    rubrics: tuple[RubricResult, ...]
+    risks: tuple[RiskResult, ...]
+    recommendations: tuple[Recommendation, ...]
+    sensitivity: tuple[SensitivityItem, ...]
+    warnings: tuple[QualityWarning, ...]
+    scoring_rules: tuple[str, ...]

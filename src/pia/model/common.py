@@ -1,0 +1,184 @@
+"""Building blocks shared by the case and rubric formats.
+
+Every model is frozen and forbids unknown fields, so a typo is an error at its own line rather than
+a silently ignored fact. ``unknown`` is a value, not an omission: a retention period that nobody
+has found is a gap in the case, and the engine must be able to tell it from a period that is absent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+UNKNOWN = "unknown"
+
+
+class Model(BaseModel):
+    """Base of every pia model: immutable, strict about fields, no silent coercion."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+
+
+# --- identifiers and references --------------------------------------------------------------
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks a string field as a reference to an id of the given kind (checked after loading)."""
+
+    kind: str
+
+
+SourceRef = Annotated[str, Ref("source")]
+PartyRef = Annotated[str, Ref("party")]
+SubjectRef = Annotated[str, Ref("subject")]
+DataRef = Annotated[str, Ref("data")]
+FlowRef = Annotated[str, Ref("flow")]
+PurposeRef = Annotated[str, Ref("purpose")]
+AuthorityRef = Annotated[str, Ref("authority")]
+SafeguardRef = Annotated[str, Ref("safeguard")]
+RulingRef = Annotated[str, Ref("ruling")]
+EntryRef = Annotated[str, Ref("entry")]  # any declared entry of the case
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "date_format", "expected a date written YYYY-MM-DD, found {found}", {"found": repr(value)}
+    )
+
+
+#: A full calendar date, written ``YYYY-MM-DD``.
+Date = Annotated[
+    date,
+    BeforeValidator(_as_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+def _as_partial_date(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and 1000 <= value <= 9999:
+        return str(value)
+    if isinstance(value, str):
+        m = _PARTIAL.match(value)
+        if m:
+            year, month, day = m.groups()
+            try:
+                date(int(year), int(month or 1), int(day or 1))
+            except ValueError:
+                pass
+            else:
+                return value
+    raise PydanticCustomError(
+        "partial_date",
+        "expected a date written YYYY, YYYY-MM or YYYY-MM-DD, found {found}",
+        {"found": repr(value)},
+    )
+
+
+#: A date known to the day, the month or only the year (``2025``, ``2025-05``, ``2025-05-12``).
+PartialDate = Annotated[
+    str,
+    PlainValidator(_as_partial_date),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "YYYY[-MM[-DD]]"}
+    ),
+]
+
+
+def partial_start(value: str) -> date:
+    """The first day a partial date can mean: ``2025-05`` starts on 2025-05-01."""
+    parts = [int(p) for p in value.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def partial_end(value: str) -> date:
+    """The last day a partial date can mean: ``2025-05`` ends on 2025-05-31."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return date(parts[0], parts[1], parts[2])
+    if len(parts) == 2:
+        nxt = date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
+        return date.fromordinal(nxt.toordinal() - 1)
+    return date(parts[0], 12, 31)
+
+
+# --- values that may be unknown --------------------------------------------------------------
+
+
+def _as_tri(value: Any) -> bool | str:
+    if value is True or value is False or value == UNKNOWN:
+        return value  # type: ignore[no-any-return]
+    raise PydanticCustomError(
+        "tri", "expected true, false or unknown, found {found}", {"found": repr(value)}
+    )
+
+
+#: ``true``, ``false`` or ``unknown``.
+Tri = Annotated[
+    bool | Literal["unknown"],
+    PlainValidator(_as_tri),
+    WithJsonSchema({"enum": [True, False, UNKNOWN]}),
+]
+
+
+def _as_number(value: Any) -> int | float | str:
+    if value == UNKNOWN or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value  # type: ignore[no-any-return]
+    raise PydanticCustomError(
+        "number_or_unknown", "expected a number or unknown, found {found}", {"found": repr(value)}
+    )
+
+
+#: A number, or ``unknown``.
+NumberOrUnknown = Annotated[
+    int | float | Literal["unknown"],
+    PlainValidator(_as_number),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"const": UNKNOWN}]}),
+]
+
+#: How sure the case is of a claim. ``disputed`` means sources conflict; ``unknown`` means the
+#: claim was looked for and not found, and its value should be read as not known.
+Confidence = Literal["confirmed", "reported", "alleged", "disputed", "unknown"]
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Sourced(Model):
+    """Fields every factual entry carries: where it comes from and how sure we are of it."""
+
+    sources: tuple[SourceRef, ...] = Field(
+        default=(), description="Ids of the sources that support this entry."
+    )
+    confidence: Confidence = Field(description="How sure the case is of this entry.")
+    note: str | None = Field(default=None, description="Caveats, in the analyst's words.")
+
+
+class Dated(Model):
+    """A fact that holds for a period. Either end may be open; partial dates are allowed."""
+
+    since: PartialDate | None = Field(default=None, description="First date the fact holds.")
+    until: PartialDate | None = Field(
+        default=None, description="Date from which the fact no longer holds."
+    )

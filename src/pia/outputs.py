@@ -1,0 +1,43 @@
+"""Which renderer writes which file. Heavy renderers are imported only when asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pia.files import write_atomic
+from pia.model.assessment import Assessment
+from pia.rubrics import LoadedRubric
+from pia.workspace import CaseFile
+
+TEXT_FORMATS = ("json",)
+FORMATS = TEXT_FORMATS
+
+
+def render_text(
+    fmt: str, assessment: Assessment, case_file: CaseFile, rubrics: Sequence[LoadedRubric]
+) -> str:
+    if fmt == "json":
+        from pia.render.json import render_json
+
+        return render_json(assessment)
+    raise ValueError(f"{fmt} is not a text format")
+
+
+def write_outputs(
+    formats: Sequence[str],
+    out: Path,
+    assessment: Assessment,
+    case_file: CaseFile,
+    rubrics: Sequence[LoadedRubric],
+) -> list[Path]:
+    """Render every requested format first, then write each atomically: a failed render leaves
+    every earlier report in place."""
+    rendered: list[tuple[Path, bytes]] = []
+    stem = assessment.case.id
+    for fmt in formats:
+        target = out / f"{stem}.{fmt}"
+        rendered.append((target, render_text(fmt, assessment, case_file, rubrics).encode("utf-8")))
+    for target, data in rendered:
+        write_atomic(target, data)
+    return [target for target, _ in rendered]

@@ -97,7 +97,7 @@ def _parse_date(value: str | None) -> date | None:
         raise click.BadParameter(f"expected a date written YYYY-MM-DD, found {value!r}") from None
 
 
-FORMATS = ("json",)  # grows as renderers land: see pia.outputs
+FORMATS = ("pdf", "html", "json", "md")
 
 
 def _parse_formats(value: str) -> list[str]:
@@ -122,7 +122,7 @@ def _parse_formats(value: str) -> list[str]:
 @click.option(
     "--format",
     "formats",
-    default="json",
+    default="pdf",
     show_default=True,
     metavar="LIST",
     help="Comma-separated outputs: pdf, html, json, md.",

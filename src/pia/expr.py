@@ -20,12 +20,14 @@ sensitivity analysis re-evaluate only the indicators that read a given fact.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 import celpy
+import celpy.evaluation
 import lark
 from celpy import celtypes
 from celpy.celparser import CELParseError
@@ -51,15 +53,35 @@ class Unknown:
     path: str
 
 
+Read = tuple[str, str]
+
+
 @dataclass
 class Recorder:
-    """Which (entry id, field) pairs an evaluation read. One per assessment run, reset per
-    indicator; it is never shared between runs."""
+    """What one evaluation read. One per assessment run, reset per indicator.
 
-    reads: set[tuple[str, str]] = field(default_factory=set)
+    ``reads`` is every (entry id, field) pair read: the sensitivity analysis needs all of them.
+    ``evidence`` keeps only the reads that decided the result: for ``exists`` that came out
+    true, the elements that made it true; for ``all`` that came out false, the elements that
+    failed; otherwise every element examined. That is what a reader of the report wants to see.
+    """
+
+    reads: set[Read] = field(default_factory=set)
+    frames: list[set[Read]] = field(default_factory=lambda: [set()])
+    macros: list[list[tuple[set[Read], Any]]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.reads = set()
+        self.frames = [set()]
+        self.macros = []
+
+    def read(self, entry: str, name: str) -> None:
+        self.reads.add((entry, name))
+        self.frames[-1].add((entry, name))
+
+    @property
+    def evidence(self) -> set[Read]:
+        return self.frames[0]
 
 
 class TracedMap(celtypes.MapType):
@@ -72,7 +94,7 @@ class TracedMap(celtypes.MapType):
 
     def __getitem__(self, key: Any) -> Any:
         if self.entry is not None:
-            self.recorder.reads.add((self.entry, str(key)))
+            self.recorder.read(self.entry, str(key))
         return super().__getitem__(key)
 
     def raw(self, key: str) -> Any:
@@ -139,14 +161,10 @@ def _prefer_error(x: CELEvalError, y: CELEvalError) -> CELEvalError:
 def _and(x: Any, y: Any) -> Any:
     """Kleene and: celpy turns ``error && error`` into a fresh overload error, which would lose
     that both sides were merely unknown; keep the original error instead."""
-    if isinstance(x, CELEvalError) and isinstance(y, CELEvalError):
-        return _prefer_error(x, y)
     return celtypes.logical_and(x, y)
 
 
 def _or(x: Any, y: Any) -> Any:
-    if isinstance(x, CELEvalError) and isinstance(y, CELEvalError):
-        return _prefer_error(x, y)
     return celtypes.logical_or(x, y)
 
 
@@ -157,6 +175,27 @@ def _not(x: Any) -> Any:
 
 
 FUNCTIONS = {"known": _known, "_&&_": _and, "_||_": _or, "!_": _not}
+
+# celpy's ``exists`` and ``all`` macros fold their elements with ``celtypes.logical_or`` and
+# ``celtypes.logical_and``, looked up at call time. Those raise on two error operands, so
+# ``[unknown, unknown].exists(...)`` would come out as a fresh "no such overload" error and an
+# unknown fact would be reported as a broken rubric. The CEL spec says ``error || error`` is an
+# error; these wrappers keep the original one. Installed once, on import; idempotent.
+if getattr(celtypes.logical_or, "__module__", "") != __name__:
+    _celpy_and, _celpy_or = celtypes.logical_and, celtypes.logical_or
+
+    def _macro_and(x: Any, y: Any) -> Any:
+        if isinstance(x, CELEvalError) and isinstance(y, CELEvalError):
+            return _prefer_error(x, y)
+        return _celpy_and(x, y)
+
+    def _macro_or(x: Any, y: Any) -> Any:
+        if isinstance(x, CELEvalError) and isinstance(y, CELEvalError):
+            return _prefer_error(x, y)
+        return _celpy_or(x, y)
+
+    celtypes.logical_and = _macro_and
+    celtypes.logical_or = _macro_or
 
 
 class ExprSyntaxError(Exception):
@@ -204,29 +243,122 @@ def _short_parse_message(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     truth: Truth
-    reads: frozenset[tuple[str, str]]
+    reads: frozenset[Read]
     unknown_paths: tuple[str, ...]
     error: str | None = None
+    evidence: frozenset[Read] = frozenset()
+
+
+_CURRENT: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
+    "pia_recorder", default=None
+)
 
 
 def evaluate(compiled: Compiled, activation: Mapping[str, Any], recorder: Recorder) -> Outcome:
     """Evaluate to a :class:`Truth`. An error not caused by an unknown fact sets ``error``."""
     recorder.reset()
+    token = _CURRENT.set(recorder)
     try:
         result = compiled.runner.evaluate(dict(activation))
     except CELEvalError as exc:
         result = exc
+    finally:
+        _CURRENT.reset(token)
     reads = frozenset(recorder.reads)
+    evidence = frozenset(recorder.evidence)
     if isinstance(result, CELEvalError):
         if _is_unknown(result):
             path = str(result.args[0]).removeprefix("UNKNOWN ")
-            return Outcome(Truth.UNKNOWN, reads, (path,))
-        return Outcome(Truth.UNKNOWN, reads, (), error=str(result.args[0]))
+            return Outcome(Truth.UNKNOWN, reads, (path,), evidence=evidence)
+        return Outcome(Truth.UNKNOWN, reads, (), error=str(result.args[0]), evidence=evidence)
     if isinstance(result, celtypes.BoolType):
-        return Outcome(Truth.TRUE if bool(result) else Truth.FALSE, reads, ())
+        truth = Truth.TRUE if bool(result) else Truth.FALSE
+        return Outcome(truth, reads, (), evidence=evidence)
     return Outcome(
-        Truth.UNKNOWN, reads, (), error=f"expression gave {type(result).__name__}, not true/false"
+        Truth.UNKNOWN,
+        reads,
+        (),
+        error=f"expression gave {type(result).__name__}, not true/false",
+        evidence=evidence,
     )
+
+
+# --- evidence: which elements of a macro decided it ------------------------------------------
+
+
+def _truth_of(value: Any) -> Truth:
+    if isinstance(value, celtypes.BoolType):
+        return Truth.TRUE if bool(value) else Truth.FALSE
+    return Truth.UNKNOWN
+
+
+def decisive(name: str, result: Any, elements: Sequence[tuple[set[Read], Any]]) -> list[set[Read]]:
+    """The element read-sets that decided a macro's result (see :class:`Recorder`)."""
+    outcome = _truth_of(result)
+    if name in {"exists", "all"}:
+        wanted = {
+            ("exists", Truth.TRUE): Truth.TRUE,
+            ("all", Truth.FALSE): Truth.FALSE,
+        }.get((name, outcome))
+        if outcome is Truth.UNKNOWN:
+            wanted = Truth.UNKNOWN
+        if wanted is not None:
+            return [reads for reads, body in elements if _truth_of(body) is wanted]
+    if name == "filter":
+        return [reads for reads, body in elements if _truth_of(body) is not Truth.FALSE]
+    return [reads for reads, _ in elements]
+
+
+def _install_evidence_hooks() -> None:
+    """Wrap celpy's macro evaluation so each element's reads are kept apart (idempotent)."""
+    evaluator = celpy.evaluation.Evaluator
+    if getattr(evaluator, "_pia_hooked", False):
+        return
+    original_dot_arg = evaluator.member_dot_arg
+    original_ss = evaluator.build_ss_macro_eval
+    original_plain = evaluator.build_macro_eval
+
+    def member_dot_arg(self: Any, tree: Any) -> Any:
+        recorder = _CURRENT.get()
+        name = str(tree.children[1]) if len(tree.children) > 1 else ""
+        if recorder is None or name not in _MACROS:
+            return original_dot_arg(self, tree)
+        recorder.macros.append([])
+        try:
+            result = original_dot_arg(self, tree)
+        finally:
+            elements = recorder.macros.pop()
+        for reads in decisive(name, result, elements):
+            recorder.frames[-1] |= reads
+        return result
+
+    def wrap(builder: Any) -> Any:
+        def build(self: Any, tree: Any) -> Any:
+            inner = builder(self, tree)
+
+            def sub_expr(value: Any) -> Any:
+                recorder = _CURRENT.get()
+                if recorder is None or not recorder.macros:
+                    return inner(value)
+                recorder.frames.append(set())
+                try:
+                    result = inner(value)
+                finally:
+                    reads = recorder.frames.pop()
+                recorder.macros[-1].append((reads, result))
+                return result
+
+            return sub_expr
+
+        return build
+
+    setattr(evaluator, "member_dot_arg", member_dot_arg)  # noqa: B010
+    setattr(evaluator, "build_ss_macro_eval", wrap(original_ss))  # noqa: B010
+    setattr(evaluator, "build_macro_eval", wrap(original_plain))  # noqa: B010
+    setattr(evaluator, "_pia_hooked", True)  # noqa: B010
+
+
+_install_evidence_hooks()
 
 
 # --- static field paths ----------------------------------------------------------------------

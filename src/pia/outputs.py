@@ -10,8 +10,8 @@ from pia.model.assessment import Assessment
 from pia.rubrics import LoadedRubric
 from pia.workspace import CaseFile
 
-TEXT_FORMATS = ("json",)
-FORMATS = TEXT_FORMATS
+TEXT_FORMATS = ("json", "md", "html")
+FORMATS = ("pdf", *TEXT_FORMATS)
 
 
 def render_text(
@@ -21,6 +21,14 @@ def render_text(
         from pia.render.json import render_json
 
         return render_json(assessment)
+    if fmt == "md":
+        from pia.render.markdown import render_markdown
+
+        return render_markdown(assessment, case_file.case)
+    if fmt == "html":
+        from pia.render.html import render_html
+
+        return render_html(assessment, case_file.case)
     raise ValueError(f"{fmt} is not a text format")
 
 
@@ -37,7 +45,13 @@ def write_outputs(
     stem = assessment.case.id
     for fmt in formats:
         target = out / f"{stem}.{fmt}"
-        rendered.append((target, render_text(fmt, assessment, case_file, rubrics).encode("utf-8")))
+        if fmt == "pdf":
+            from pia.render.pdf import render_pdf
+
+            rendered.append((target, render_pdf(assessment, case_file, rubrics)))
+        else:
+            text = render_text(fmt, assessment, case_file, rubrics)
+            rendered.append((target, text.encode("utf-8")))
     for target, data in rendered:
         write_atomic(target, data)
     return [target for target, _ in rendered]

@@ -135,7 +135,13 @@ def assess(
     run.evaluate_all()
     rubric_results = [rubric_result(run, loaded) for loaded in rubrics]
     rubric_results = link_crosswalk(rubric_results, rubrics)
-    risks = [risk_result(run, risk_index) for risk_index in range(len(case.risks))]
+    risks = sorted(
+        (risk_result(run, risk_index) for risk_index in range(len(case.risks))),
+        key=lambda r: (
+            -r.residual_likelihood * r.residual_severity,
+            -r.inherent_likelihood * r.inherent_severity,
+        ),
+    )
     return Assessment(
         pia_version=__version__,
         assessed_as_of=day,
@@ -147,6 +153,7 @@ def assess(
             knowledge_cutoff=case.knowledge_cutoff.latest_fact if case.knowledge_cutoff else None,
         ),
         rubrics=tuple(rubric_results),
+        key_findings=key_findings(rubric_results),
         risks=tuple(risks),
         recommendations=tuple(recommendations(rubric_results)),
         sensitivity=tuple(sensitivity(run)),
@@ -160,7 +167,7 @@ def assess(
 
 def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
     by_entry: dict[str, set[str]] = {}
-    for entry, fld in outcome.reads:
+    for entry, fld in outcome.evidence:
         if entry in run.entries:
             by_entry.setdefault(entry, set()).add(fld)
     refs = []
@@ -180,7 +187,7 @@ def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
 
 def unknown_reads(run: Run, outcome: Outcome) -> tuple[str, ...]:
     found = []
-    for entry, fld in sorted(outcome.reads):
+    for entry, fld in sorted(outcome.evidence):
         cel_map = run.maps.get(entry)
         if cel_map is not None and cel_map.is_unknown(fld):
             found.append(f"{entry}.{fld}")
@@ -333,6 +340,21 @@ def link_crosswalk(
             criteria.append(cr.model_copy(update={"crosswalk": links}))
         out.append(result.model_copy(update={"criteria": tuple(criteria)}))
     return out
+
+
+def key_findings(results: Sequence[RubricResult], limit: int = 5) -> tuple[str, ...]:
+    """The first rubric's criteria short of its best level: critical ones first, then the
+    lowest levels, then the heaviest weights; rubric order breaks ties."""
+    if not results:
+        return ()
+    first = results[0]
+    values = {lv.id: lv.value for lv in first.scale}
+    short = [c for c in first.criteria if c.level != first.scale[0].id]
+    ranked = sorted(
+        enumerate(short),
+        key=lambda ic: (not ic[1].critical, values.get(ic[1].level, 0.0), -ic[1].weight, ic[0]),
+    )
+    return tuple(c.id for _, c in ranked[:limit])
 
 
 # --- risks -------------------------------------------------------------------------------------

@@ -38,8 +38,21 @@ _TEXT_PLACEHOLDER = "(stated in the case)"
 _STATEMENT_FIELDS = ("statement", "title", "name", "activity", "question", "mechanism", "citation")
 
 
+#: For the status scales, settling a fact to its two ends shows the whole range of movement
+#: (the indicators are monotone in these scales), at a third of the cost of every value.
+_EXTREMES: dict[tuple[str, str], list[object]] = {
+    ("safeguards", "status"): ["verified", "failed"],
+    ("flows", "status"): ["active", "blocked"],
+    ("authorities", "standing"): ["in_force", "enjoined"],
+}
+
+
 def candidate_values(section: str, field: str) -> list[object]:
     """The values a fact could be settled to, from the case format itself."""
+    if (section, field) in _EXTREMES:
+        return list(_EXTREMES[(section, field)])
+    if field == "confidence":
+        return ["confirmed", "alleged"]
     annotation = _field_annotation(section, field)
     if annotation is None:
         return []
@@ -123,7 +136,13 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     items = []
     for entry, field, kind in _open_facts(run):
         section, _confidence, sources = run.entries[entry]
-        readers = [key for key, outcome in run.outcomes.items() if (entry, field) in outcome.reads]
+        readers = [
+            key
+            for key, outcome in run.outcomes.items()
+            if (entry, field) in outcome.reads and _can_move(run, key, kind)
+        ]
+        if not readers and not (section == "safeguards" and field == "status"):
+            continue
         cel_map = run.maps[entry]
         original = cel_map.raw(field)
         outcomes = []
@@ -182,6 +201,17 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
             )
         )
     return sorted(items, key=lambda item: (-item.impact, item.fact))
+
+
+def _can_move(run: Run, key: tuple[str, str, str], kind: str) -> bool:
+    """Kleene logic is monotone: settling an unknown fact cannot change an indicator that is
+    already true or false. Only unknown indicators need evaluating again, plus any that ask
+    ``known(...)`` (which turns true once a fact is settled). A disputed fact is a stated value,
+    so every indicator that read it may move."""
+    if kind == "disputed" or run.outcomes[key].truth is Truth.UNKNOWN:
+        return True
+    loaded = next(lr for lr in run.rubrics if lr.rubric.id == key[0])
+    return "known(" in loaded.compiled[(key[1], key[2])].source
 
 
 def _reevaluate(run: Run, key: tuple[str, str, str]) -> Truth:

@@ -193,7 +193,10 @@ class Assessment(Model):
     assessed_as_of: Date
     case: CaseInfo
     rubrics: tuple[RubricResult, ...]
-    risks: tuple[RiskResult, ...]
+    key_findings: tuple[str, ...] = Field(
+        description="Criterion ids that matter most, most serious first (from the first rubric)."
+    )
+    risks: tuple[RiskResult, ...] = Field(description="Most serious residual risk first.")
     recommendations: tuple[Recommendation, ...]
     sensitivity: tuple[SensitivityItem, ...]
     warnings: tuple[QualityWarning, ...]

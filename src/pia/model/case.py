@@ -466,6 +466,9 @@ class Case(Model):
 
     id: Id
     title: Text
+    short_title: str | None = Field(
+        default=None, max_length=80, description="Used in running headers; defaults to the title."
+    )
     summary: Text
     as_of: Date = Field(description="The date the case describes; the default date to judge at.")
     knowledge_cutoff: KnowledgeCutoff | None = None

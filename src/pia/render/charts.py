@@ -1,0 +1,158 @@
+"""SVG charts drawn from the Assessment: a scorecard per rubric and the risk map.
+
+Charts are embedded as ``<img>`` with alt text (not bare inline SVG), so tagged PDFs carry a
+text alternative. Every string placed in the SVG is escaped; numbers come from the engine.
+"""
+
+from __future__ import annotations
+
+import base64
+from xml.sax.saxutils import escape
+
+from pia.model.assessment import RiskResult, RubricResult
+
+FONT = "Liberation Sans"
+LEVEL_COLOURS = {1.0: "#2e7d32", 0.5: "#f9a825", 0.0: "#c62828"}
+UNKNOWN_COLOUR = "#9e9e9e"
+RISK_COLOURS = {"low": "#c8e6c9", "moderate": "#fff59d", "high": "#ffcc80", "critical": "#ef9a9a"}
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def scorecard_svg(result: RubricResult) -> str:
+    """Horizontal bars: each criterion's earned share of its weight, coloured by level."""
+    values = {lv.id: lv.value for lv in result.scale}
+    row, label_w, bar_w = 22, 250, 300
+    height = 30 + row * len(result.criteria) + 24
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" '
+        f'height="{height}" font-family="{FONT}" font-size="11">',
+        f'<text x="0" y="14" font-weight="bold">{escape(result.title)}: score '
+        f"{result.score:.1f} / 100 ({escape(result.rating_label)})</text>",
+    ]
+    for i, c in enumerate(result.criteria):
+        y = 26 + i * row
+        value = values.get(c.level)
+        colour = UNKNOWN_COLOUR if value is None else LEVEL_COLOURS.get(value, "#1565c0")
+        width = 4 if not value else int(bar_w * value)
+        parts.append(f'<text x="0" y="{y + 13}">{escape(_short(c.title, 40))}</text>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="14" fill="#eeeeee"/>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 2}" width="{width}" height="14" fill="{colour}"/>'
+        )
+        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 13}">{escape(c.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def scorecard_alt(result: RubricResult) -> str:
+    levels = "; ".join(f"{c.title}: {c.label}" for c in result.criteria)
+    return (
+        f"Scorecard for {result.title}: score {result.score:.1f} of 100, rated "
+        f"{result.rating_label}. {levels}."
+    )
+
+
+def risk_map_svg(risks: tuple[RiskResult, ...]) -> str:
+    """A 4 x 4 likelihood x severity grid (CNIL scales) with an arrow from each risk's inherent
+    position to its residual position."""
+    cell, left, top = 70, 90, 20
+    size = 4 * cell
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + size + 20}" '
+        f'height="{top + size + 60}" font-family="{FONT}" font-size="10">',
+        '<defs><marker id="arrow" markerWidth="8" markerHeight="8" refX="7" refY="4" '
+        'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#333333"/></marker></defs>',
+    ]
+    for likelihood in range(1, 5):
+        for severity in range(1, 5):
+            x = left + (likelihood - 1) * cell
+            y = top + (4 - severity) * cell
+            level = _risk_level(likelihood, severity)
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
+                f'fill="{RISK_COLOURS[level]}" stroke="#ffffff"/>'
+            )
+    names = ("negligible", "limited", "significant", "maximum")
+    for i, name in enumerate(names):
+        parts.append(
+            f'<text x="{left + i * cell + cell / 2}" y="{top + size + 14}" '
+            f'text-anchor="middle">{i + 1} {name}</text>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{top + (3 - i) * cell + cell / 2 + 4}" '
+            f'text-anchor="end">{i + 1} {name}</text>'
+        )
+    parts.append(
+        f'<text x="{left + size / 2}" y="{top + size + 32}" text-anchor="middle" '
+        'font-weight="bold">likelihood</text>'
+    )
+    parts.append(
+        f'<text x="12" y="{top + size / 2}" font-weight="bold" '
+        f'transform="rotate(-90 12 {top + size / 2})" text-anchor="middle">severity</text>'
+    )
+    slots: dict[tuple[int, int], int] = {}
+    for number, risk in enumerate(risks, start=1):
+        ix, iy = _spot(left, top, cell, risk.inherent_likelihood, risk.inherent_severity, slots)
+        rx, ry = _spot(left, top, cell, risk.residual_likelihood, risk.residual_severity, slots)
+        if (ix, iy) != (rx, ry):
+            parts.append(
+                f'<line x1="{ix}" y1="{iy}" x2="{rx}" y2="{ry}" stroke="#333333" '
+                'stroke-width="1.2" stroke-dasharray="3,2" marker-end="url(#arrow)"/>'
+            )
+        parts.append(f'<circle cx="{ix}" cy="{iy}" r="9" fill="#ffffff" stroke="#333333"/>')
+        parts.append(f'<text x="{ix}" y="{iy + 3.5}" text-anchor="middle">R{number}</text>')
+        if (ix, iy) != (rx, ry):
+            parts.append(f'<circle cx="{rx}" cy="{ry}" r="9" fill="#333333"/>')
+            parts.append(
+                f'<text x="{rx}" y="{ry + 3.5}" text-anchor="middle" fill="#ffffff">'
+                f"R{number}</text>"
+            )
+    parts.append(
+        f'<text x="{left}" y="{top + size + 50}">Open circle: inherent risk. Filled: residual '
+        "risk after mitigations on the assessment date.</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def risk_map_alt(risks: tuple[RiskResult, ...]) -> str:
+    items = "; ".join(
+        f"R{i} {r.title}: inherent likelihood {r.inherent_likelihood}, severity "
+        f"{r.inherent_severity} ({r.inherent_level}); residual likelihood "
+        f"{r.residual_likelihood} ({r.residual_level})"
+        for i, r in enumerate(risks, start=1)
+    )
+    return f"Risk map, likelihood by severity on 1 to 4 scales. {items}."
+
+
+def _spot(
+    left: int,
+    top: int,
+    cell: int,
+    likelihood: int,
+    severity: int,
+    slots: dict[tuple[int, int], int],
+) -> tuple[float, float]:
+    """Place markers sharing a cell side by side so they do not overlap."""
+    key = (likelihood, severity)
+    n = slots.get(key, 0)
+    slots[key] = n + 1
+    col, row = n % 3, n // 3
+    x = left + (likelihood - 1) * cell + 14 + col * 21
+    y = top + (4 - severity) * cell + 14 + row * 21
+    return x, y
+
+
+def _risk_level(likelihood: int, severity: int) -> str:
+    from pia.engine.score import risk_level
+
+    return risk_level(likelihood, severity)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

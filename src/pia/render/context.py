@@ -1,0 +1,183 @@
+"""Everything the report template shows, gathered in one place so the template only lays out.
+
+The numbers come from the Assessment; the facts from the case; the statuses on the assessment
+date from the engine's as-of view. What is gathered here is presentation: anchors, citation
+back-references, chart images and the flow diagram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pia.engine.view import build_view
+from pia.expr import Unknown
+from pia.model.assessment import Assessment
+from pia.model.case import Case
+from pia.render import charts
+from pia.render.diagram import flow_svg
+
+#: Headings of a US federal PIA, in the order agency privacy offices read them. The research
+#: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
+#: commonly used section topics, not a quotation of the template.
+DHS_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("authorities", "Authorities and other requirements"),
+    ("characterization", "Characterization of the information"),
+    ("uses", "Uses of the information"),
+    ("notice", "Notice"),
+    ("retention", "Data retention"),
+    ("sharing", "Information sharing"),
+    ("redress", "Redress"),
+    ("auditing", "Auditing and accountability"),
+)
+
+LEVEL_CLASS = {1.0: "good", 0.5: "mid", 0.0: "bad"}
+
+
+MAX_EVIDENCE_ENTRIES = 5
+MAX_CITED_IN = 10
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """An indicator's evidence as the report shows it: a few entries, their sources once."""
+
+    entries: tuple[str, ...]
+    more: int
+    sources: tuple[str, ...]
+
+
+def evidence_view(indicator: Any) -> EvidenceView:
+    entries = tuple(e.entry for e in indicator.evidence)
+    sources = sorted(
+        {s for e in indicator.evidence[:MAX_EVIDENCE_ENTRIES] for s in e.sources}, key=_source_key
+    )
+    return EvidenceView(
+        entries[:MAX_EVIDENCE_ENTRIES], max(0, len(entries) - MAX_EVIDENCE_ENTRIES), tuple(sources)
+    )
+
+
+@dataclass
+class Citations:
+    """Source id -> the places in the report that cite it (anchor, label), in report order."""
+
+    places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def add(self, sources: Sequence[str], anchor: str, label: str) -> None:
+        for sid in sources:
+            spots = self.places.setdefault(sid, [])
+            if (anchor, label) not in spots:
+                spots.append((anchor, label))
+
+
+def _status_now(view: dict[str, Any], section: str, key: str) -> dict[str, str]:
+    out = {}
+    for entry in view.get(section, []):
+        value = entry.get(key)
+        out[entry["id"]] = "unknown" if isinstance(value, Unknown) else str(value)
+    return out
+
+
+def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
+    view = build_view(case, assessment.assessed_as_of)
+    cites = Citations()
+    for section in (
+        "parties",
+        "subjects",
+        "data",
+        "flows",
+        "purposes",
+        "authorities",
+        "safeguards",
+        "oversight",
+        "retention",
+        "notice",
+        "redress",
+        "data_quality",
+        "litigation",
+        "disputes",
+    ):
+        for entry in getattr(case, section):
+            sources = list(getattr(entry, "sources", ()))
+            for nested in ("status", "standing", "count", "volume", "people", "rulings", "sides"):
+                for item in getattr(entry, nested, ()) or ():
+                    sources += list(getattr(item, "sources", ()))
+            cites.add(sources, f"entry-{entry.id}", _section_label(section))
+    for event in case.timeline:
+        cites.add(event.sources, "timeline", "Timeline")
+    for result in assessment.rubrics:
+        for c in result.criteria:
+            srcs = [s for i in c.indicators for e in i.evidence for s in e.sources]
+            if c.judgment:
+                srcs += list(c.judgment.sources)
+            cites.add(srcs, f"crit-{c.id}", f"Finding {c.id}")
+    for number, risk in enumerate(assessment.risks, start=1):
+        cites.add(risk.sources, f"risk-{risk.id}", f"Risk R{number}")
+    scale_values = {r.id: {lv.id: lv.value for lv in r.scale} for r in assessment.rubrics}
+    criteria = {c.id: c for r in assessment.rubrics for c in r.criteria}
+    cited_in = {
+        sid: spots[:MAX_CITED_IN]
+        + ([("", f"{len(spots) - MAX_CITED_IN} more")] if len(spots) > MAX_CITED_IN else [])
+        for sid, spots in cites.places.items()
+    }
+    return {
+        "evidence": {
+            (c.id, i.id): evidence_view(i)
+            for r in assessment.rubrics
+            for c in r.criteria
+            for i in c.indicators
+        },
+        "a": assessment,
+        "case": case,
+        "sources": sorted(case.sources, key=lambda s: _source_key(s.id)),
+        "cited_in": cited_in,
+        "flow_numbers": {f.id: n for n, f in enumerate(case.flows, start=1)},
+        "flow_status": _status_now(view, "flows", "status"),
+        "safeguard_status": _status_now(view, "safeguards", "status"),
+        "standing": _status_now(view, "authorities", "standing"),
+        "party_names": {p.id: p.name for p in case.parties},
+        "data_names": {d.id: d.name for d in case.data},
+        "subject_names": {s.id: s.name for s in case.subjects},
+        "purpose_text": {p.id: p.statement for p in case.purposes},
+        "authority_names": {a.id: a.citation for a in case.authorities},
+        "safeguard_names": {s.id: s.title for s in case.safeguards},
+        "flow_svg": charts.data_uri(flow_svg(case)) if case.flows else None,
+        "scorecards": {
+            r.id: (charts.data_uri(charts.scorecard_svg(r)), charts.scorecard_alt(r))
+            for r in assessment.rubrics
+        },
+        "risk_map": (
+            charts.data_uri(charts.risk_map_svg(assessment.risks)),
+            charts.risk_map_alt(assessment.risks),
+        ),
+        "level_class": {
+            c.id: LEVEL_CLASS.get(scale_values[r.id].get(c.level, -1.0), "unknown")
+            for r in assessment.rubrics
+            for c in r.criteria
+        },
+        "criteria": criteria,
+        "key_findings": [criteria[k] for k in assessment.key_findings],
+        "top_risks": list(assessment.risks[:3]),
+        "top_recommendations": [r for r in assessment.recommendations if r.priority == "high"][:6],
+        "dhs_sections": [
+            (key, title, [c for c in criteria.values() if c.dhs_pia_section == key])
+            for key, title in DHS_SECTIONS
+        ],
+        "risk_numbers": {r.id: n for n, r in enumerate(assessment.risks, start=1)},
+        "open_questions": case.open_questions,
+    }
+
+
+def _source_key(sid: str) -> tuple[str, int, str]:
+    """S2 before S10: natural order for numbered ids, plain order otherwise."""
+    head = sid.rstrip("0123456789")
+    tail = sid[len(head) :]
+    return (head, int(tail) if tail else -1, sid)
+
+
+def _section_label(section: str) -> str:
+    return {
+        "data_quality": "Data quality",
+        "data": "Data elements",
+    }.get(section, section.replace("_", " ").capitalize())

@@ -1,0 +1,58 @@
+"""The report as HTML: Jinja2 with autoescape and StrictUndefined, print CSS for WeasyPrint.
+
+Case text reaches the template only as data (escaped, or Markdown rendered with raw HTML off);
+it is never compiled as a template, so ``{{ 7*7 }}`` in a case prints as written.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from pia.model.assessment import Assessment
+from pia.model.case import Case
+from pia.render.context import build_context
+from pia.render.markdown import markdown_to_html
+
+ASSET_SCHEME = "pia-asset:"
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("pia.render") / "templates"))
+
+
+def assets_dir() -> Path:
+    return Path(str(resources.files("pia.render") / "assets"))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_to_html
+    env.filters["lookup"] = lambda ids, names: [names.get(i, i) for i in ids]
+    env.filters["pct"] = lambda v: f"{100 * float(v):.0f}%"
+    env.filters["score"] = lambda v: f"{float(v):.1f}"
+    return env
+
+
+def render_html(assessment: Assessment, case: Case, *, for_pdf: bool = False) -> str:
+    """The full report. ``for_pdf`` links the stylesheet and fonts as package assets (fetched
+    by pia's own URL fetcher); otherwise the CSS is inlined so the HTML stands alone."""
+    # pia's own stylesheet, not case text: inserted as is.
+    css = Markup((assets_dir() / "report.css").read_text(encoding="utf-8"))
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        **build_context(assessment, case),
+        css=css,
+        for_pdf=for_pdf,
+        asset=ASSET_SCHEME,
+    )

@@ -1,0 +1,208 @@
+"""HTML -> archival PDF with WeasyPrint. The only module that imports WeasyPrint.
+
+What makes the PDF safe, archival and reproducible:
+
+- **Fetching**: :class:`PiaFetcher` serves only the package's own assets (``pia-asset:``) and the
+  ``data:`` images pia itself draws; ``file:``, ``http(s):`` and everything else is refused and
+  recorded, so case content can never make the renderer read a file or reach the network.
+- **Fonts**: the report's fonts are bundled (Liberation, SIL OFL) and fontconfig is pinned to
+  them through ``FONTCONFIG_FILE``, so installing a system font cannot change the output.
+- **Dates**: PDF dates come from the assessment date (``dcterms`` meta and ``SOURCE_DATE_EPOCH``),
+  attachment dates too; nothing reads the clock.
+- **Archive**: PDF/A-3b, tagged (headings, tables, figure alt text for screen readers), with the
+  case YAML, the rubric files and the JSON result attached, so ``pia verify`` can re-derive the
+  numbers from the PDF alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from pia.model.assessment import Assessment
+from pia.render.html import ASSET_SCHEME, assets_dir, render_html
+from pia.render.json import render_json
+from pia.rubrics import LoadedRubric
+from pia.workspace import CaseFile
+
+
+def _pin_fonts() -> None:
+    """Point fontconfig at the bundled fonts only. Must run before WeasyPrint loads Pango."""
+    fonts = assets_dir() / "fonts"
+    key = hashlib.sha256(str(fonts).encode("utf-8")).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"pia-fontconfig-{key}"
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "fonts.conf"
+    text = f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>{fonts}</dir>
+  <cachedir>{folder / "cache"}</cachedir>
+  <alias><family>serif</family><prefer><family>Liberation Serif</family></prefer></alias>
+  <alias><family>sans-serif</family><prefer><family>Liberation Sans</family></prefer></alias>
+  <alias><family>monospace</family><prefer><family>Liberation Mono</family></prefer></alias>
+</fontconfig>
+"""
+    if not conf.exists() or conf.read_text(encoding="utf-8") != text:
+        conf.write_text(text, encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+
+
+_pin_fonts()
+
+import weasyprint  # noqa: E402  (after fontconfig is pinned)
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+_DATA_TYPES = {"image/svg+xml", "image/png"}
+_FONT_TYPES = {".ttf": "font/ttf"}
+
+
+class PiaFetcher(URLFetcher):  # type: ignore[misc]
+    """Serve package assets and pia's own data: images; refuse everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=None)
+        self.refused: list[str] = []
+        self.served: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith(ASSET_SCHEME):
+            return self._asset(url)
+        if url.startswith("data:"):
+            return self._data(url)
+        self.refused.append(url)
+        raise ValueError(f"pia does not fetch {url[:80]!r}: only its own assets are loaded")
+
+    def _asset(self, url: str) -> URLFetcherResponse:
+        name = unquote(url[len(ASSET_SCHEME) :])
+        root = assets_dir().resolve()
+        path = (root / name).resolve()
+        if root not in path.parents or path.suffix not in _FONT_TYPES or not path.is_file():
+            self.refused.append(url)
+            raise ValueError(f"no pia asset {name!r}")
+        self.served.append(url)
+        return URLFetcherResponse(
+            url, path.read_bytes(), headers={"Content-Type": _FONT_TYPES[path.suffix]}
+        )
+
+    def _data(self, url: str) -> URLFetcherResponse:
+        head, _, payload = url[5:].partition(",")
+        mime, _, encoding = head.partition(";")
+        if mime not in _DATA_TYPES or encoding != "base64":
+            self.refused.append(url[:60])
+            raise ValueError(f"pia does not load data: URLs of type {mime!r}")
+        try:
+            body = base64.b64decode(payload, validate=True)
+        except binascii.Error:
+            self.refused.append(url[:60])
+            raise ValueError("malformed data: URL") from None
+        self.served.append(f"data:{mime}")
+        return URLFetcherResponse(url, body, headers={"Content-Type": mime})
+
+
+def _timestamp(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def attachments(
+    assessment: Assessment, case_file: CaseFile, rubrics: Sequence[LoadedRubric]
+) -> list[Any]:
+    """The files that let the PDF reproduce its own numbers, with dates from the assessment."""
+    when = _timestamp(assessment.assessed_as_of)
+    files: list[tuple[str, bytes, str, str]] = [
+        (
+            f"case-{assessment.case.id}.yaml",
+            case_file.text.encode("utf-8"),
+            "The case file the assessment was made from",
+            "Source",
+        ),
+    ]
+    for loaded in rubrics:
+        files.append(
+            (
+                f"rubric-{loaded.rubric.id}.yaml",
+                loaded.text.encode("utf-8"),
+                f"Rubric {loaded.rubric.id} {loaded.rubric.version}",
+                "Source",
+            )
+        )
+    files.append(
+        (
+            "assessment.json",
+            render_json(assessment).encode("utf-8"),
+            "The assessment result (pia JSON schema)",
+            "Data",
+        )
+    )
+    return [
+        weasyprint.Attachment(
+            file_obj=io.BytesIO(data),
+            name=name,
+            description=description,
+            created=when,
+            modified=when,
+            relationship=relationship,
+        )
+        for name, data, description, relationship in files
+    ]
+
+
+class RenderLog(logging.Handler):
+    """Collects WeasyPrint's warnings (refused fetches, CSS problems) for the caller."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(
+    assessment: Assessment,
+    case_file: CaseFile,
+    rubrics: Sequence[LoadedRubric],
+    *,
+    fetcher: PiaFetcher | None = None,
+) -> bytes:
+    """The report as PDF/A-3b bytes. Same inputs, same bytes."""
+    epoch = int(_timestamp(assessment.assessed_as_of).timestamp())
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
+    html = render_html(assessment, case_file.case, for_pdf=True)
+    return html_to_pdf(html, assessment, case_file, rubrics, fetcher=fetcher)
+
+
+def html_to_pdf(
+    html: str,
+    assessment: Assessment,
+    case_file: CaseFile,
+    rubrics: Sequence[LoadedRubric],
+    *,
+    fetcher: PiaFetcher | None = None,
+) -> bytes:
+    fetcher = fetcher or PiaFetcher()
+    log = RenderLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(log)
+    try:
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+        data = document.write_pdf(
+            pdf_variant="pdf/a-3b",
+            pdf_tags=True,
+            attachments=attachments(assessment, case_file, rubrics),
+            uncompressed_pdf=False,
+        )
+    finally:
+        logger.removeHandler(log)
+    assert isinstance(data, bytes)
+    return data

@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from expectations import expected_problems, fixture_param
 from pia.diagnostics import CODES, Diagnostic, DiagnosticError
 from pia.loader import iter_refs, load_case, load_case_text, read_text
 from pia.model.case import ID_SECTIONS, Case
@@ -31,29 +32,6 @@ INVALID_DIR = ROOT / "tests" / "data" / "invalid"
 INVALID = sorted(INVALID_DIR.glob("*.yaml"))
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
 REAL_CASES = [ROOT / "cases" / "ice-irs.yaml", ROOT / "cases" / "irs-state-exchange.yaml"]
-
-EXPECT = re.compile(r"^# expect: (?P<code>PIA-[EW]\d{3}) (?P<line>\d+):(?P<col>\d+)$")
-XFAIL = re.compile(r"^# xfail: (?P<reason>.+)$")
-
-Problem = tuple[str, int, int]
-
-
-def header_lines(path: Path) -> list[str]:
-    """The comment lines a fixture starts with."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    end = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
-    return lines[:end]
-
-
-def expected_problems(path: Path) -> set[Problem]:
-    found = (EXPECT.match(line) for line in header_lines(path))
-    return {(m["code"], int(m["line"]), int(m["col"])) for m in found if m}
-
-
-def fixture_param(path: Path) -> object:
-    reasons = [m["reason"] for m in map(XFAIL.match, header_lines(path)) if m]
-    marks = [pytest.mark.xfail(strict=True, reason=reasons[0])] if reasons else []
-    return pytest.param(path, id=path.stem, marks=marks)
 
 
 def diagnostics_of(path: Path) -> list[Diagnostic]:
@@ -80,7 +58,7 @@ def test_every_invalid_fixture_declares_what_it_expects() -> None:
 
 @pytest.mark.parametrize("path", [fixture_param(p) for p in INVALID])
 def test_invalid_case_reports_expected_problems(path: Path) -> None:
-    found = {(d.code, d.line, d.col) for d in diagnostics_of(path)}
+    found = sorted((d.code, d.line, d.col) for d in diagnostics_of(path))
     assert found == expected_problems(path)
 
 

@@ -148,12 +148,12 @@ def assess(
 
     wanted = _parse_formats(formats)
     day = _parse_date(as_of)
+    if str(out) == "-" and (len(wanted) != 1 or wanted[0] == "pdf"):
+        raise click.BadParameter("--out - needs exactly one text format (json, md or html)")
     case_file = load_case_file(case_path)
     loaded = load_rubrics(rubrics)
     assessment = run_assess(case_file.case, loaded, as_of=day, case_sha256=case_file.sha256)
     if str(out) == "-":
-        if len(wanted) != 1:
-            raise click.BadParameter("--out - needs exactly one text format")
         from pia.outputs import render_text
 
         click.echo(render_text(wanted[0], assessment, case_file, loaded), nl=False)
@@ -199,6 +199,24 @@ def explain(case_path: Path, criterion: str, rubrics: tuple[str, ...], as_of: st
         ids = ", ".join(c.id for r in assessment.rubrics for c in r.criteria)
         raise click.BadParameter(f"no criterion {criterion!r}; criteria: {ids}")
     print_explanation(case_file.case, assessment, result)
+
+
+@cli.command()
+@click.argument("report", type=click.Path(path_type=Path))
+def verify(report: Path) -> None:
+    """Re-derive a PDF report's numbers from the files attached to it.
+
+    Exits 0 when the attached case and rubrics reproduce the attached result and the pages show
+    its scores; 1 when anything differs; 2 when the file is not a readable pia report.
+    """
+    from pia.verify import verify_pdf
+
+    outcome = verify_pdf(report)
+    for ok, message in outcome.checks:
+        click.echo(f"{'ok  ' if ok else 'FAIL'} {message}")
+    click.echo(f"{report}: {'verified' if outcome.ok else 'NOT verified'}")
+    if not outcome.ok:
+        raise Failed(EXIT_FINDINGS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

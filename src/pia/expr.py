@@ -113,17 +113,24 @@ def unknown_error(path: str) -> CELEvalError:
     return CELEvalError(f"UNKNOWN {path}", UnknownFact, None)
 
 
-def to_cel(value: object, recorder: Recorder) -> Any:
+def to_cel(value: object, recorder: Recorder, memo: dict[int, Any] | None = None) -> Any:
     """Convert the plain case view (dicts with an ``id``, lists, scalars, :class:`Unknown`) into
-    CEL values. Every mapping that carries an ``id`` records reads under that id."""
+    CEL values. Every mapping that carries an ``id`` records reads under that id. A dict that
+    appears in several places (a joined entry) becomes one shared CEL map."""
+    memo = {} if memo is None else memo
     if isinstance(value, Unknown):
         return unknown_error(value.path)
     if isinstance(value, dict):
+        if id(value) in memo:
+            return memo[id(value)]
         entry = value.get("id") if isinstance(value.get("id"), str) else None
-        items = {celtypes.StringType(k): to_cel(v, recorder) for k, v in value.items()}
-        return TracedMap(items, entry, recorder)
+        result = TracedMap({}, entry, recorder)
+        memo[id(value)] = result
+        for k, v in value.items():
+            result.replace(k, to_cel(v, recorder, memo))
+        return result
     if isinstance(value, list | tuple):
-        return celtypes.ListType([to_cel(v, recorder) for v in value])
+        return celtypes.ListType([to_cel(v, recorder, memo) for v in value])
     if isinstance(value, bool):
         return celtypes.BoolType(value)
     if isinstance(value, int):
@@ -174,7 +181,62 @@ def _not(x: Any) -> Any:
     return celtypes.logical_not(x)
 
 
-FUNCTIONS = {"known": _known, "_&&_": _and, "_||_": _or, "!_": _not}
+def _at_least(values: Any, count: Any) -> Any:
+    """``at_least(list, n)``: Kleene counting over a list of true/false/unknown, such as
+    ``case.oversight.map(o, o.independent)``. True when n are true whatever the unknowns turn
+    out to be; false when they cannot reach n even if every unknown were true; else unknown."""
+    if not isinstance(values, celtypes.ListType) or not isinstance(count, celtypes.IntType):
+        return CELEvalError("at_least() expects a list and a whole number", TypeError, None)
+    trues = sum(1 for v in values if isinstance(v, celtypes.BoolType) and bool(v))
+    unknowns = [v for v in values if _is_unknown(v)]
+    if trues >= int(count):
+        return celtypes.BoolType(True)
+    if trues + len(unknowns) < int(count):
+        return celtypes.BoolType(False)
+    return unknowns[0]
+
+
+def _condition(cond: Any, left: Any, right: Any) -> Any:
+    """``c ? a : b``: an unknown condition makes the whole expression unknown."""
+    if isinstance(cond, CELEvalError):
+        return cond
+    return celtypes.logical_condition(cond, left, right)
+
+
+def _mismatched(a: Any, b: Any) -> CELEvalError | None:
+    """celpy's BoolType is an int, so ``true == "true"`` would quietly be false. A bool compared
+    with anything but a bool (or null) is an error, as CEL specifies: a rubric typo must show."""
+    for x, y in ((a, b), (b, a)):
+        if (
+            isinstance(x, celtypes.BoolType)
+            and not isinstance(y, celtypes.BoolType)
+            and y is not None
+            and not isinstance(y, CELEvalError)
+        ):
+            return CELEvalError(
+                f"no such overload: bool compared with {type(y).__name__}", TypeError, None
+            )
+    return None
+
+
+def _eq(a: Any, b: Any) -> Any:
+    return _mismatched(a, b) or celpy.evaluation.bool_eq(a, b)
+
+
+def _ne(a: Any, b: Any) -> Any:
+    return _mismatched(a, b) or celpy.evaluation.bool_ne(a, b)
+
+
+FUNCTIONS = {
+    "known": _known,
+    "_?_:_": _condition,
+    "_==_": _eq,
+    "_!=_": _ne,
+    "at_least": _at_least,
+    "_&&_": _and,
+    "_||_": _or,
+    "!_": _not,
+}
 
 # celpy's ``exists`` and ``all`` macros fold their elements with ``celtypes.logical_or`` and
 # ``celtypes.logical_and``, looked up at call time. Those raise on two error operands, so
@@ -335,14 +397,25 @@ def _install_evidence_hooks() -> None:
     def wrap(builder: Any) -> Any:
         def build(self: Any, tree: Any) -> Any:
             inner = builder(self, tree)
+            # map keeps an unknown element as an unknown value in its result list (so that
+            # at_least() can count it); any other error still stops the evaluation.
+            lenient = len(tree.children) > 1 and str(tree.children[1]) == "map"
+
+            def run(value: Any) -> Any:
+                try:
+                    return inner(value)
+                except CELEvalError as exc:
+                    if lenient and _is_unknown(exc):
+                        return exc
+                    raise
 
             def sub_expr(value: Any) -> Any:
                 recorder = _CURRENT.get()
                 if recorder is None or not recorder.macros:
-                    return inner(value)
+                    return run(value)
                 recorder.frames.append(set())
                 try:
-                    result = inner(value)
+                    result = run(value)
                 finally:
                     reads = recorder.frames.pop()
                 recorder.macros[-1].append((reads, result))
@@ -361,6 +434,27 @@ def _install_evidence_hooks() -> None:
 _install_evidence_hooks()
 
 
+class _NoAlias:
+    """Stands in for ``typing.Tuple`` & co. inside celpy's evaluator, where they only feed
+    ``cast()``. Building ``Tuple[lark.Tree, lark.Token]`` on every AST visit costs a hash of the
+    arguments; about a third of all evaluation time. Results are unchanged (``cast`` is identity).
+    """
+
+    def __getitem__(self, item: object) -> object:
+        return object
+
+
+def _speed_up_celpy() -> None:
+    module = celpy.evaluation
+    alias = _NoAlias()
+    for name in ("Tuple", "List", "Dict", "Optional", "Union", "Callable", "Type"):
+        if hasattr(module, name):
+            setattr(module, name, alias)
+
+
+_speed_up_celpy()
+
+
 # --- static field paths ----------------------------------------------------------------------
 
 _MACROS = {"exists", "all", "exists_one", "filter", "map"}
@@ -370,6 +464,11 @@ def field_paths(ast: lark.Tree[Any]) -> set[str]:
     """Field paths read from ``case`` (``case.flows[].status``), following macro-bound variables."""
     found: set[str] = set()
     _walk(ast, {}, found)
+    for path in list(found):  # a path into a list element also reads the list
+        at = path.find("[]")
+        while at != -1:
+            found.add(path[:at])
+            at = path.find("[]", at + 2)
     return found
 
 
@@ -391,7 +490,7 @@ def _member_path(tree: lark.Tree[Any], scope: dict[str, str]) -> str | None:
         base, name = tree.children
         inner = _member_path(_unwrap_member(base), scope) if isinstance(base, lark.Tree) else None
         return f"{inner}.{name}" if inner is not None else None
-    if tree.data == "member_item":
+    if tree.data in {"member_index", "member_item"}:
         base = tree.children[0]
         inner = _member_path(_unwrap_member(base), scope) if isinstance(base, lark.Tree) else None
         return f"{inner}[]" if inner is not None else None

@@ -63,6 +63,16 @@ def allowed_paths() -> frozenset[str]:
             if p.startswith(prefix):
                 out.add(p.replace(prefix, f"case.{section}[].history[]"))
         out.add(f"case.{section}[].history[]")
+    from pia.engine.view import JOINS
+
+    for (section, name), (_id_field, target) in JOINS.items():
+        joined = f"case.{section}[].{name}"
+        out.add(joined)
+        out.add(f"{joined}[]")
+        prefix = f"case.{target}[]"
+        for p in list(out):
+            if p.startswith(prefix + ".") and not p.startswith(joined):
+                out.add(joined + "[]" + p[len(prefix) :])
     out.discard("case.judgments")
     return frozenset(out)
 
@@ -132,8 +142,12 @@ def compile_indicators(
                 line, col = _expr_position(located, loc, exc.line, exc.col)
                 problems.append(Diagnostic(located.path, line, col, "PIA-E030", exc.message))
                 continue
+            reported: list[str] = []
             for field_path in result.paths:
+                if any(field_path.startswith(bad) for bad in reported):
+                    continue  # one diagnostic per misspelt section, not one per path under it
                 if field_path not in allowed:
+                    reported.append(field_path)
                     problems.append(
                         Diagnostic(
                             located.path,

@@ -61,6 +61,8 @@ class Run:
     #: entry id -> (section, confidence, sources)
     entries: dict[str, tuple[str, str, tuple[str, ...]]]
     outcomes: dict[tuple[str, str, str], Outcome] = field(default_factory=dict)
+    #: entry id -> sources of the status in force on the date (flows, safeguards, authorities)
+    status_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def truths(self, rubric: Rubric, criterion: Criterion) -> dict[str, Truth]:
         return {
@@ -107,7 +109,22 @@ def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
             if isinstance(ruling, TracedMap) and ruling.entry is not None:
                 maps[ruling.entry] = ruling
     recorder.reset()
-    return Run(case, rubrics, day, view, recorder, {"case": root}, maps, entry_index(case))
+    status_sources = {
+        e["id"]: tuple(e.get("status_sources") or ())
+        for section in ("flows", "safeguards", "authorities")
+        for e in view.get(section, [])
+    }
+    return Run(
+        case,
+        rubrics,
+        day,
+        view,
+        recorder,
+        {"case": root},
+        maps,
+        entry_index(case),
+        status_sources=status_sources,
+    )
 
 
 def entry_index(case: Case) -> dict[str, tuple[str, str, tuple[str, ...]]]:
@@ -173,6 +190,10 @@ def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
     refs = []
     for entry in sorted(by_entry):
         section, confidence, sources = run.entries[entry]
+        if by_entry[entry] & {"status", "standing"}:
+            # the status in force on the date rests on its own sources (a ruling, an audit)
+            extra = run.status_sources.get(entry, ())
+            sources = (*extra, *(s for s in sources if s not in extra))
         refs.append(
             EvidenceRef(
                 entry=entry,

@@ -7,6 +7,7 @@ Indicators to a criterion level
     never counts as met. The level is the best scale level whose threshold the share reaches. An
     undermining indicator that is true and has ``caps`` holds the level at or below that cap. When
     every indicator is unknown the level is ``unknown`` (worth nothing), not the worst level.
+    A capping indicator that is unknown caps too: a fact turning unknown never raises a level.
 
 Criteria to a rubric rating
     A criterion earns its level's value times its weight; the rubric score is the earned share of
@@ -77,7 +78,11 @@ def criterion_level(
             good += ind.weight
         elif b == "unknown":
             unknown += ind.weight
-        if ind.caps is not None and ind.effect == "undermines" and truths[ind.id] is Truth.TRUE:
+        if (
+            ind.caps is not None
+            and ind.effect == "undermines"
+            and truths[ind.id] is not Truth.FALSE
+        ):
             caps.append(ind.id)
     share = good / total
     determined = (total - unknown) / total
@@ -88,8 +93,9 @@ def criterion_level(
     for cap in cap_levels:
         level = worse_level(rubric, level, cap)
     best = level_for_share(rubric, (good + unknown) / total)
-    for cap in cap_levels:
-        best = worse_level(rubric, best, cap)
+    for ind in criterion.indicators:
+        if ind.id in caps and ind.caps and truths[ind.id] is Truth.TRUE:
+            best = worse_level(rubric, best, ind.caps)
     return LevelResult(level, share, best, tuple(caps), determined)
 
 

@@ -6,7 +6,9 @@ The view is plain data (dicts, lists, scalars) built from the validated case:
   its path, so CEL yields unknown instead of a guess;
 - entries dated after the assessment date are left out (a ruling of 2026 does not exist in 2025);
 - dated histories (a flow's, a safeguard's status, an authority's standing) are resolved to the
-  ``status`` in force on the date, and the history up to it is kept under ``history``.
+  ``status`` in force on the date, and the history up to it is kept under ``history``. Of the
+  statuses holding on the date, the one that began last wins; an undated one holds from the
+  beginning, so any dated status supersedes it, whatever the order in the file.
 
 Date rule: a partial date counts from its first day (``2025-05`` from 2025-05-01). A fact holds on
 day D when its ``since`` is on or before D and its ``until`` is after D.
@@ -25,6 +27,18 @@ from pia.model.common import UNKNOWN, partial_start
 
 #: Sections whose entries carry a status history, and the field holding it.
 HISTORIES = {"flows": "status", "safeguards": "status", "authorities": "standing"}
+#: References the view resolves into the entries they name, so rubrics need no joins:
+#: ``f.subject_groups.exists(g, g.vulnerability == "high")`` instead of a nested ``exists`` over
+#: every subject for every flow. (section, new field) -> (id field, target section).
+JOINS: dict[tuple[str, str], tuple[str, str]] = {
+    ("flows", "data_elements"): ("data", "data"),
+    ("flows", "subject_groups"): ("subjects", "subjects"),
+    ("flows", "purpose_entries"): ("purposes", "purposes"),
+    ("flows", "authority_entries"): ("authorities", "authorities"),
+    ("risks", "mitigation_entries"): ("mitigations", "safeguards"),
+    ("risks", "subject_groups"): ("subjects", "subjects"),
+    ("safeguards", "flow_entries"): ("applies_to", "flows"),
+}
 #: Entry fields that date an entry itself: the entry does not exist before that date.
 ENTRY_DATES = {"oversight": "date", "timeline": "date", "litigation": "filed"}
 
@@ -47,6 +61,8 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
         "as_of": day.isoformat(),
     }
     for name in Case.model_fields:
+        if name == "id":
+            continue  # the root is not an entry: reads of case.<section> are not evidence
         value = dumped[Case.model_fields[name].alias or name]
         if name in ID_SECTIONS or name == "timeline":
             view[name] = [_entry(name, entry) for entry in value if _exists_on(name, entry, day)]
@@ -57,11 +73,25 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
             continue
         else:
             view[name] = _mark(value, name)
+    _resolve_joins(view)
     for suit in view.get("litigation", []):
         suit["rulings"] = [r for r in suit["rulings"] if _date_ok(r.get("date"), day)]
     for entry in view.get("notice", []):
         entry["in_force"] = holds_on(entry.get("since"), entry.get("until"), day)
     return view
+
+
+def _resolve_joins(view: dict[str, Any]) -> None:
+    """Add the joined entry lists (see :data:`JOINS`). The same dict object is shared, so a
+    fact substituted in one place is seen everywhere; ids not in force on the date drop out."""
+    index = {
+        section: {e["id"]: e for e in view.get(section, [])}
+        for section in {target for _, target in JOINS.values()}
+    }
+    for (section, name), (id_field, target) in JOINS.items():
+        for entry in view.get(section, []):
+            ids = entry.get(id_field) or []
+            entry[name] = [index[target][i] for i in ids if i in index[target]]
 
 
 def _date_ok(value: Any, day: date) -> bool:
@@ -91,7 +121,7 @@ def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] |
     if history and not started:
         return None
     current = [h for h in started if holds_on(_plain(h.get("since")), _plain(h.get("until")), day)]
-    state = current[-1] if current else None
+    state = _latest(current)
     status: Any = state.get("status") if state else Unknown(f"{_path(section, entry)}.{field}")
     result = dict(entry)
     result[field] = status
@@ -100,6 +130,22 @@ def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] |
         result["status_confidence"] = state.get("confidence")
         result["status_sources"] = state.get("sources", [])
     return result
+
+
+def _latest(states: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Of the statuses holding on a day, the one that began last wins; an undated status holds
+    from the beginning, so any dated one supersedes it. List order breaks ties only."""
+    if not states:
+        return None
+    ranked = sorted(
+        enumerate(states),
+        key=lambda item: (_start(item[1].get("since")), item[0]),
+    )
+    return ranked[-1][1]
+
+
+def _start(value: Any) -> date:
+    return partial_start(value) if isinstance(value, str) else date.min
 
 
 def _plain(value: Any) -> str | None:

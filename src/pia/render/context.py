@@ -159,7 +159,7 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         "criteria": criteria,
         "key_findings": [criteria[k] for k in assessment.key_findings],
         "top_risks": list(assessment.risks[:3]),
-        "top_recommendations": [r for r in assessment.recommendations if r.priority == "high"][:6],
+        "top_recommendations": [r for r in assessment.recommendations if r.priority == "high"][:3],
         "dhs_sections": [
             (key, title, [c for c in criteria.values() if c.dhs_pia_section == key])
             for key, title in DHS_SECTIONS

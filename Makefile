@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help setup system test lint typecheck pytest report bench schemas clean
+.PHONY: help setup system test lint typecheck pytest report reports bench schemas clean
 
 help:
 	@echo "make report  - set up and render reports/ice-irs.pdf"
@@ -37,10 +37,16 @@ test: pytest lint typecheck
 
 report: setup
 	$(BIN)/pia assess cases/ice-irs.yaml
-	@echo "report written: reports/ice-irs.pdf"
+	@echo "report written: $(CURDIR)/reports/ice-irs.pdf"
+
+# Every shipped case, in every format (reports/ is committed so readers need no install).
+reports: setup
+	for case in cases/*.yaml; do $(BIN)/pia assess $$case --format pdf,html,json,md || exit 1; done
 
 bench: setup
 	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_assess.py
+	$(BIN)/python bench/bench_report.py
 
 schemas: setup
 	$(BIN)/pia schema case --out schemas/case.schema.json

@@ -52,7 +52,11 @@ def validate_located(located: Located, model: type[M]) -> M:
 
 
 def load_case_text(text: str, path: str) -> Case:
-    located = load_located(text, path)
+    return load_case_located(load_located(text, path))
+
+
+def load_case_located(located: Located) -> Case:
+    """Validate a parsed case and check its references; raise DiagnosticError if anything fails."""
     case = validate_located(located, Case)
     problems = reference_diagnostics(case, located)
     if problems:

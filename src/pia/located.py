@@ -31,6 +31,10 @@ _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 }
+#: An '&' or '*' where YAML could start an anchor or alias (after a space, a flow bracket or a
+#: comma, or at the start of a line). URLs like ``?a=1&b=2`` do not match; false alarms only
+#: cost one more pass over the events.
+_ANCHOR_LIKE = re.compile(r"(?:^|[\s\[{,])[&*][A-Za-z0-9_.-]", re.MULTILINE)
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
@@ -85,8 +89,8 @@ def _check_events(text: str | bytes, path: str) -> None:
 
     Only texts that could hold an anchor or are large pay for this extra pass over the events.
     """
-    has_anchor = ("&" in text) if isinstance(text, str) else (b"&" in text)
-    if not has_anchor and len(text) < 256 * 1024:
+    sample = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    if not _ANCHOR_LIKE.search(sample) and len(text) < 256 * 1024:
         return
     anchor_at: tuple[int, int, str] | None = None
     previous: Any = None

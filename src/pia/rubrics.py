@@ -105,7 +105,11 @@ def _unwrap(t: Any) -> list[Any]:
 
 
 def load_rubric_text(text: str, path: str) -> LoadedRubric:
-    located = load_located(text, path)
+    return load_rubric_located(load_located(text, path), text)
+
+
+def load_rubric_located(located: Located, text: str) -> LoadedRubric:
+    """Validate, check and compile a parsed rubric; raise DiagnosticError with every problem."""
     rubric = validate_located(located, Rubric)
     problems = consistency_diagnostics(rubric, located)
     compiled, expr_problems = compile_indicators(rubric, located)
@@ -118,7 +122,7 @@ def load_rubric_text(text: str, path: str) -> LoadedRubric:
         for ii, indicator in enumerate(criterion.indicators):
             pos = located.value_at(("criteria", ci, "indicators", ii, "when"))
             positions[(criterion.id, indicator.id)] = (pos.line, pos.col)
-    return LoadedRubric(rubric, path, text, digest, compiled, positions)
+    return LoadedRubric(rubric, located.path, text, digest, compiled, positions)
 
 
 def load_rubric(path: str | Path) -> LoadedRubric:

@@ -6,20 +6,22 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pia.diagnostics import Diagnostic, DiagnosticError
-from pia.loader import load_case_text, read_text
+from pia.loader import load_case_located, load_case_text, read_text
 from pia.located import load_located
 from pia.model.case import Case
-from pia.rubrics import LoadedRubric, load_rubric, load_rubric_text, shipped_rubric_paths
+
+if TYPE_CHECKING:
+    from pia.rubrics import LoadedRubric
 
 
-def file_kind(path: Path, text: str) -> str:
+def file_kind(path: Path, data: object) -> str:
     """``rubric`` for a file under a ``rubrics`` folder or one that has a rubric's required
     fields (criteria, scale, bands) and no case's; else ``case``."""
     if "rubrics" in path.parts:
         return "rubric"
-    data = load_located(text, str(path)).data
     if isinstance(data, dict) and {"criteria", "scale", "bands"} <= data.keys():
         return "case" if {"parties", "sources"} & data.keys() else "rubric"
     return "case"
@@ -28,19 +30,23 @@ def file_kind(path: Path, text: str) -> str:
 def validate_file(path: Path) -> str:
     """Load a case or rubric file fully; return a one-line summary or raise DiagnosticError."""
     text = read_text(path)
-    kind = file_kind(path, text)
-    if kind == "rubric":
-        rubric = load_rubric_text(text, str(path)).rubric
+    located = load_located(text, str(path))
+    if file_kind(path, located.data) == "rubric":
+        from pia.rubrics import load_rubric_located
+
+        rubric = load_rubric_located(located, text).rubric
         n = sum(len(c.indicators) for c in rubric.criteria)
         return (
             f"rubric {rubric.id} {rubric.version}: {len(rubric.criteria)} criteria, {n} indicators"
         )
-    case = load_case_text(text, str(path))
+    case = load_case_located(located)
     return f"case {case.id}: {len(case.sources)} sources, {len(case.flows)} flows"
 
 
 def load_rubrics(selected: Sequence[str] = ()) -> list[LoadedRubric]:
     """The shipped rubrics in their declared order, or those named by id or path."""
+    from pia.rubrics import load_rubric, shipped_rubric_paths
+
     shipped = {p.stem: p for p in shipped_rubric_paths()}
     if not selected:
         return [load_rubric(p) for p in shipped.values()]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from celpy.evaluation import CELEvalError
 
 from pia.engine import score
-from pia.expr import Truth, evaluate, to_cel
+from pia.expr import Outcome, Truth, evaluate, to_cel
 from pia.model.assessment import Movement, SensitivityItem
 from pia.model.case import (
     Authority,
@@ -139,7 +139,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
         readers = [
             key
             for key, outcome in run.outcomes.items()
-            if (entry, field) in outcome.reads and _can_move(run, key, kind)
+            if (entry, field) in _relevant_reads(outcome, kind) and _can_move(run, key, kind)
         ]
         if not readers and not (section == "safeguards" and field == "status"):
             continue
@@ -201,6 +201,13 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
             )
         )
     return sorted(items, key=lambda item: (-item.impact, item.fact))
+
+
+def _relevant_reads(outcome: Outcome, kind: str) -> frozenset[tuple[str, str]]:
+    """Which reads could move an indicator. For an unknown result, only the elements whose own
+    result was unknown (the evidence): an element already false or true stays so whatever its
+    unknowns turn out to be. A disputed value is stated, so anything read may matter."""
+    return outcome.reads if kind == "disputed" else outcome.evidence
 
 
 def _can_move(run: Run, key: tuple[str, str, str], kind: str) -> bool:

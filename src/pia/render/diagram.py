@@ -39,7 +39,7 @@ def flow_dot(case: Case) -> str:
         lines.append(f"  {_q(pid)} [label={_q(_wrap(name, 24))}];")
     for number, flow in enumerate(case.flows, start=1):
         style = "dashed" if flow.bulk != True else "solid"  # noqa: E712 - bulk may be "unknown"
-        label = f"F{number} {_wrap(flow.title, 28)}"
+        label = f"F{number} {_wrap(flow.title, 30)}"
         lines.append(f"  {_q(flow.from_)} -> {_q(flow.to)} [label={_q(label)}, style={style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -77,4 +77,6 @@ def _wrap(text: str, width: int) -> str:
             current = f"{current} {word}".strip()
     if current:
         lines.append(current)
-    return "\n".join(lines[:3])
+    if len(lines) > 4:
+        lines = [*lines[:3], lines[3] + " …"]
+    return "\n".join(lines)

@@ -41,7 +41,28 @@ def _environment() -> jinja2.Environment:
     env.filters["lookup"] = lambda ids, names: [names.get(i, i) for i in ids]
     env.filters["pct"] = lambda v: f"{100 * float(v):.0f}%"
     env.filters["score"] = lambda v: f"{float(v):.1f}"
+    env.filters["num"] = lambda v: f"{float(v):g}"
+    env.filters["tri"] = tri_text
+    env.filters["figure"] = figure_text
     return env
+
+
+def tri_text(value: object) -> str:
+    """true/false/unknown as a reader says them."""
+    return (
+        {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    )
+
+
+def figure_text(value: object) -> str:
+    """Numbers with thousands separators (700,000); anything else as written."""
+    if isinstance(value, bool):
+        return tri_text(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+    return str(value)
 
 
 def render_html(assessment: Assessment, case: Case, *, for_pdf: bool = False) -> str:

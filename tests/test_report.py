@@ -1,0 +1,235 @@
+"""End to end: run the CLI, open the PDF with pypdf, and read it as a reader would.
+
+The ICE–IRS report is rendered once per test session (it is the slow part); each test then
+checks one property of it: structure, facts and citations, attachments, archival metadata,
+links, and that `pia verify` re-derives its numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pia.cli import main
+from pia.engine import assess
+from pia.render.json import render_json
+from pia.workspace import load_case_file, load_rubrics
+
+ROOT = Path(__file__).resolve().parents[1]
+ICE = ROOT / "cases" / "ice-irs.yaml"
+MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
+HOSTILE = ROOT / "tests" / "data" / "hostile" / "case.yaml"
+
+
+@pytest.fixture(scope="session")
+def ice_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    assert main(["assess", str(ICE), "--out", str(out), "--format", "pdf,json,md,html"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def ice_pdf(ice_report: Path) -> PdfReader:
+    return PdfReader(str(ice_report / "ice-irs.pdf"))
+
+
+@pytest.fixture(scope="session")
+def ice_text(ice_pdf: PdfReader) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in ice_pdf.pages).split())
+
+
+def outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(str(item.title))  # type: ignore[attr-defined]
+
+    walk(reader.outline)
+    return titles
+
+
+def test_assess_writes_every_requested_format(ice_report: Path) -> None:
+    names = sorted(p.name for p in ice_report.iterdir())
+    assert names == ["ice-irs.html", "ice-irs.json", "ice-irs.md", "ice-irs.pdf"]
+
+
+def test_report_is_a_long_document_with_numbered_pages(ice_pdf: PdfReader, ice_text: str) -> None:
+    pages = len(ice_pdf.pages)
+    assert pages > 30
+    assert f"Page 2 of {pages}" in ice_text
+
+
+def test_chapters_appear_in_order_as_bookmarks(ice_pdf: PdfReader) -> None:
+    chapters = [
+        "Executive summary",
+        "The arrangement",
+        "Findings",
+        "Risk map and register",
+        "Recommendations",
+        "Information gaps: what would change the rating",
+        "Crosswalk",
+        "Sign-off",
+        "Methodology",
+        "Sources",
+    ]
+    titles = outline_titles(ice_pdf)
+    positions = [titles.index(chapter) for chapter in chapters]
+    assert positions == sorted(positions)
+
+
+def test_table_of_contents_gives_page_numbers(ice_pdf: PdfReader) -> None:
+    toc = " ".join((ice_pdf.pages[1].extract_text() or "").split())
+    assert "Contents" in toc
+    assert any(ch.isdigit() for ch in toc.split("Sources")[-1])
+
+
+def test_key_facts_of_the_case_are_reported(ice_text: str) -> None:
+    for fact in (
+        "April 7, 2025",
+        "6103(i)(2)",
+        "Centro de Trabajadores Unidos v. Bessent",
+        "1:25-cv-00677",
+        "Kollar-Kotelly",
+        "Talwani",
+        "TIGTA",
+        "Kiteworks",
+    ):
+        assert fact in ice_text, fact
+
+
+def test_findings_carry_citation_markers_that_the_sources_section_lists(ice_text: str) -> None:
+    assert "[S79" in ice_text or "S79]" in ice_text
+    sources = ice_text.split("Sources")[-1]
+    assert "S79 IRS acting commissioner is resigning" in ice_text or "S79" in sources
+
+
+def test_attachments_are_the_inputs_and_the_result(ice_pdf: PdfReader, ice_report: Path) -> None:
+    files = {name: data[0] for name, data in ice_pdf.attachments.items()}
+    assert files["case-ice-irs.yaml"] == ICE.read_bytes()
+    for loaded in load_rubrics():
+        assert files[f"rubric-{loaded.rubric.id}.yaml"] == loaded.text.encode("utf-8")
+    assert files["assessment.json"] == (ice_report / "ice-irs.json").read_bytes()
+
+
+def test_pdf_is_marked_pdf_a_3_and_tagged(ice_pdf: PdfReader) -> None:
+    root = ice_pdf.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp or "<pdfaid:part>3</pdfaid:part>" in xmp
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+
+
+def test_document_metadata_comes_from_the_case(ice_pdf: PdfReader) -> None:
+    info = ice_pdf.metadata
+    assert info is not None
+    assert "IRS–ICE memorandum of understanding" in str(info.title)
+    assert "pia project" in str(info.author)
+    assert str(info.get("/CreationDate", "")).startswith("D:20261125")
+
+
+def test_internal_links_resolve(ice_pdf: PdfReader) -> None:
+    destinations = set(ice_pdf.named_destinations)
+    targets = []
+    for page in ice_pdf.pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            if "/Dest" in annot:
+                targets.append(str(annot["/Dest"]))
+            elif action is not None and "/D" in action:
+                targets.append(str(action["/D"]))
+    assert targets, "the report should link citations and cross-references"
+    missing = sorted({t for t in targets if t not in destinations})
+    assert missing == []
+
+
+def test_verify_rederives_the_numbers(ice_report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(ice_report / "ice-irs.pdf")]) == 0
+    assert "verified" in capsys.readouterr().out
+
+
+def test_verify_reports_a_tampered_result(tmp_path: Path, ice_report: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=str(ice_report / "ice-irs.pdf"))
+    result = json.loads((ice_report / "ice-irs.json").read_text(encoding="utf-8"))
+    result["rubrics"][0]["score"] = 99.9
+    tampered_json = json.dumps(result, indent=2, sort_keys=True) + "\n"
+    names = list(writer.attachments)
+    assert "assessment.json" in names
+    writer.add_attachment("assessment.json", tampered_json.encode("utf-8"))
+    target = tmp_path / "tampered.pdf"
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    target.write_bytes(buffer.getvalue())
+    assert main(["verify", str(target)]) in (1, 2)
+
+
+def test_shipped_reports_are_current() -> None:
+    """reports/ holds rendered reports; their embedded result must equal a fresh assessment
+    (compared as JSON, not bytes, so other machines' fonts do not matter)."""
+    rubrics = load_rubrics()
+    for case_path in sorted((ROOT / "cases").glob("*.yaml")):
+        cf = load_case_file(case_path)
+        pdf = ROOT / "reports" / f"{cf.case.id}.pdf"
+        assert pdf.exists(), f"run `pia assess {case_path.relative_to(ROOT)}`"
+        embedded = {n: d[0] for n, d in PdfReader(str(pdf)).attachments.items()}
+        fresh = render_json(assess(cf.case, rubrics, case_sha256=cf.sha256))
+        assert embedded["assessment.json"].decode("utf-8") == fresh, (
+            f"reports/{pdf.name} is stale: run `make report` (or pia assess {case_path.name})"
+        )
+
+
+def _render_in_fresh_process(out: Path) -> bytes:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pia.cli",
+            "assess",
+            str(MINIMAL),
+            "--rubric",
+            "core",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return (out / "minimal.pdf").read_bytes()
+
+
+def test_same_inputs_give_the_same_pdf_bytes_in_separate_processes(tmp_path: Path) -> None:
+    first = _render_in_fresh_process(tmp_path / "one")
+    second = _render_in_fresh_process(tmp_path / "two")
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
+
+
+def test_a_failed_render_keeps_the_earlier_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "minimal.json"
+    target.write_text("earlier report\n", encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr("pia.render.json.render_json", broken)
+    code = main(
+        ["assess", str(MINIMAL), "--rubric", "core", "--format", "json", "--out", str(tmp_path)]
+    )
+    assert code == 3
+    assert "renderer exploded" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "earlier report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.json"]

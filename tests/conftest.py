@@ -15,3 +15,11 @@ MINIMAL = Path(__file__).resolve().parent / "data" / "valid" / "minimal.yaml"
 def minimal_text() -> str:
     """The smallest valid case, as text to edit one line of."""
     return MINIMAL.read_text(encoding="utf-8")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/cases/*/expected.json from the current results (review the diff!).",
+    )

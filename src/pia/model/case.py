@@ -357,7 +357,10 @@ class Redress(Sourced):
     ]
     mechanism: Text
     statement: Text
-    available: Tri = Field(description="Whether affected people can use it.")
+    available: Tri = Field(
+        description="Whether it applies here: a remedy affected people can use, or (for a "
+        "criminal penalty) a sanction that applies to wrongful disclosure in this arrangement."
+    )
     used: Tri = Field(default="unknown", description="Whether anyone is known to have used it.")
 
 

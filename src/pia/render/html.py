@@ -44,6 +44,7 @@ def _environment() -> jinja2.Environment:
     env.filters["num"] = lambda v: f"{float(v):g}"
     env.filters["tri"] = tri_text
     env.filters["figure"] = figure_text
+    env.filters["link_url"] = link_url
     return env
 
 
@@ -52,6 +53,13 @@ def tri_text(value: object) -> str:
     return (
         {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
     )
+
+
+def link_url(value: object) -> str | None:
+    """A source URL becomes a link only if it is http(s); anything else is shown as text."""
+    if isinstance(value, str) and value.lower().startswith(("https://", "http://")):
+        return value
+    return None
 
 
 def figure_text(value: object) -> str:

@@ -5,8 +5,9 @@ What makes the PDF safe, archival and reproducible:
 - **Fetching**: :class:`PiaFetcher` serves only the package's own assets (``pia-asset:``) and the
   ``data:`` images pia itself draws; ``file:``, ``http(s):`` and everything else is refused and
   recorded, so case content can never make the renderer read a file or reach the network.
-- **Fonts**: the report's fonts are bundled (Liberation, SIL OFL) and fontconfig is pinned to
-  them through ``FONTCONFIG_FILE``, so installing a system font cannot change the output.
+- **Fonts**: the report's fonts are bundled (Liberation, SIL OFL; DejaVu Sans as the fallback
+  for scripts Liberation lacks, such as Arabic) and fontconfig is pinned to them through
+  ``FONTCONFIG_FILE``, so installing a system font cannot change the output.
 - **Dates**: PDF dates come from the assessment date (``dcterms`` meta and ``SOURCE_DATE_EPOCH``),
   attachment dates too; nothing reads the clock.
 - **Archive**: PDF/A-3b, tagged (headings, tables, figure alt text for screen readers), with the
@@ -43,14 +44,21 @@ def _pin_fonts() -> None:
     folder = Path(tempfile.gettempdir()) / f"pia-fontconfig-{key}"
     folder.mkdir(parents=True, exist_ok=True)
     conf = folder / "fonts.conf"
+    aliases = "\n".join(
+        f"  <alias><family>{generic}</family><prefer><family>{first}</family>"
+        "<family>DejaVu Sans</family></prefer></alias>"
+        for generic, first in (
+            ("serif", "Liberation Serif"),
+            ("sans-serif", "Liberation Sans"),
+            ("monospace", "Liberation Mono"),
+        )
+    )
     text = f"""<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
   <dir>{fonts}</dir>
   <cachedir>{folder / "cache"}</cachedir>
-  <alias><family>serif</family><prefer><family>Liberation Serif</family></prefer></alias>
-  <alias><family>sans-serif</family><prefer><family>Liberation Sans</family></prefer></alias>
-  <alias><family>monospace</family><prefer><family>Liberation Mono</family></prefer></alias>
+{aliases}
 </fontconfig>
 """
     if not conf.exists() or conf.read_text(encoding="utf-8") != text:

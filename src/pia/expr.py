@@ -21,9 +21,13 @@ sensitivity analysis re-evaluate only the indicators that read a given fact.
 from __future__ import annotations
 
 import contextvars
+import hashlib
+import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import celpy
@@ -279,7 +283,47 @@ class Compiled:
 
 
 def new_environment() -> Any:
+    _load_grammar()
     return celpy.Environment()
+
+
+def _cache_dir() -> Path | None:
+    """The user's own cache folder (never a shared temp dir: Lark's cache is a pickle)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "pia"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
+def _load_grammar() -> None:
+    """Build celpy's LALR parser once per process, from a cached grammar analysis when there is
+    one (about 100 ms down to a few). Without a writable cache folder it is simply built."""
+    from celpy.celparser import CELParser
+
+    if CELParser.CEL_PARSER is not None:
+        return
+    folder = _cache_dir()
+    if folder is None:
+        return
+    version = getattr(celpy, "__version__", "0")
+    grammar = (Path(celpy.__file__).parent / "cel.lark").read_text(encoding="utf-8")
+    digest = hashlib.sha256(f"{version}\n{lark.__version__}\n{grammar}".encode()).hexdigest()[:16]
+    CELParser.CEL_PARSER = lark.Lark(
+        grammar,
+        parser="lalr",
+        start="expr",
+        debug=True,
+        g_regex_flags=re.M,
+        lexer_callbacks={"IDENT": CELParser.ambiguous_literals},
+        propagate_positions=True,
+        maybe_placeholders=False,
+        priority="invert",
+        tree_class=celpy.InterpretedRunner.tree_node_class,
+        cache=str(folder / f"cel-grammar-{digest}.lark"),
+    )
 
 
 def compile_expression(source: str, env: Any) -> Compiled:

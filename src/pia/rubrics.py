@@ -7,6 +7,7 @@ rubric loads, not a silent false when it runs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import types
 import typing
@@ -46,8 +47,10 @@ class LoadedRubric:
     positions: dict[tuple[str, str], tuple[int, int]]
 
 
+@functools.cache
 def allowed_paths() -> frozenset[str]:
-    """Every field path a rubric expression may read from ``case``."""
+    """Every field path a rubric expression may read from ``case``. A constant of the case
+    format, computed once per process (an immutable frozenset, so caching it shares no state)."""
     out: set[str] = {"case", "case.as_of"}
     _collect(Case, "case", out, depth=0)
     for section, extra in VIEW_FIELDS.items():

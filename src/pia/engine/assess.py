@@ -71,12 +71,18 @@ class Run:
         }
 
     def evaluate_all(self) -> None:
+        """Evaluate every indicator once. Rubrics often ask the same question (the same CEL
+        text); within one run the answer is the same, so it is computed once."""
         problems: list[Diagnostic] = []
+        by_source: dict[str, Outcome] = {}
         for loaded in self.rubrics:
             for criterion in loaded.rubric.criteria:
                 for ind in criterion.indicators:
                     compiled = loaded.compiled[(criterion.id, ind.id)]
-                    outcome = evaluate(compiled, self.activation, self.recorder)
+                    outcome = by_source.get(compiled.source)
+                    if outcome is None:
+                        outcome = evaluate(compiled, self.activation, self.recorder)
+                        by_source[compiled.source] = outcome
                     if outcome.error is not None:
                         line, col = loaded.positions[(criterion.id, ind.id)]
                         problems.append(

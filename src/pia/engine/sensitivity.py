@@ -149,7 +149,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
         for value in candidate_values(section, field):
             cel_map.replace(field, to_cel(value, run.recorder))
             try:
-                truths = {key: _reevaluate(run, key) for key in readers}
+                truths = _reevaluate_all(run, readers)
             finally:
                 cel_map.replace(field, original)
             levels = _levels(run, truths)
@@ -221,11 +221,19 @@ def _can_move(run: Run, key: tuple[str, str, str], kind: str) -> bool:
     return "known(" in loaded.compiled[(key[1], key[2])].source
 
 
-def _reevaluate(run: Run, key: tuple[str, str, str]) -> Truth:
-    rubric_id, criterion_id, indicator_id = key
-    loaded = next(lr for lr in run.rubrics if lr.rubric.id == rubric_id)
-    outcome = evaluate(loaded.compiled[(criterion_id, indicator_id)], run.activation, run.recorder)
-    return outcome.truth
+def _reevaluate_all(
+    run: Run, keys: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], Truth]:
+    """Evaluate the given indicators again; the same CEL text is evaluated once."""
+    by_source: dict[str, Truth] = {}
+    out = {}
+    for rubric_id, criterion_id, indicator_id in keys:
+        loaded = next(lr for lr in run.rubrics if lr.rubric.id == rubric_id)
+        compiled = loaded.compiled[(criterion_id, indicator_id)]
+        if compiled.source not in by_source:
+            by_source[compiled.source] = evaluate(compiled, run.activation, run.recorder).truth
+        out[(rubric_id, criterion_id, indicator_id)] = by_source[compiled.source]
+    return out
 
 
 def _levels(run: Run, overrides: dict[tuple[str, str, str], Truth] | None = None) -> dict[str, str]:

@@ -212,9 +212,11 @@ def test_unknown_criterion_gets_a_recommendation(judged: Assessment) -> None:
 
 
 def test_recommendation_says_which_indicators_went_badly(dated: Assessment) -> None:
+    """A supporting sign that is missing reads "Not shown: ..."; an undermining sign that is
+    present reads as itself, so the reasons never state the opposite of the finding."""
     basis = next(r for r in dated.recommendations if r.criterion == "test.basis")
     assert basis.because == (
-        "An authority relied on is in force.",
+        "Not shown: An authority relied on is in force.",
         "A court has enjoined an authority relied on.",
     )
 

@@ -61,7 +61,7 @@ def test_the_renderer_fetches_only_pias_own_assets(rendered: dict[str, Any]) -> 
 
 def test_template_syntax_in_a_case_is_printed_not_evaluated(rendered: dict[str, Any]) -> None:
     assert "{{ 7*7 }}" in rendered["text"]
-    assert "{% include '/etc/passwd' %}" in rendered["text"]
+    assert "{% include '/etc/" in rendered["text"]  # the line may wrap after the slash
     assert "__globals__" in rendered["text"]
 
 

@@ -27,7 +27,7 @@ from pia.model.rubric import Rubric
 
 #: Fields the as-of view adds to entries (see pia.engine.view).
 VIEW_FIELDS = {
-    "flows": {"history", "status_confidence", "status_sources"},
+    "flows": {"history", "status_confidence", "status_sources", "occurred"},
     "safeguards": {"history", "status_confidence", "status_sources"},
     "authorities": {"history", "status_confidence", "status_sources"},
     "notice": {"in_force"},

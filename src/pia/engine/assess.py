@@ -151,8 +151,12 @@ def assess(
     *,
     as_of: date | None = None,
     case_sha256: str = "",
+    with_sensitivity: bool = True,
 ) -> Assessment:
-    """Score ``case`` against ``rubrics`` as the arrangement stood on ``as_of``."""
+    """Score ``case`` against ``rubrics`` as the arrangement stood on ``as_of``.
+
+    ``with_sensitivity=False`` skips the "what would change the rating" analysis (its list is
+    then empty), for callers that only compare results, like ``pia diff``."""
     day = as_of or case.as_of
     run = prepare(case, rubrics, day)
     run.evaluate_all()
@@ -179,7 +183,7 @@ def assess(
         key_findings=key_findings(rubric_results),
         risks=tuple(risks),
         recommendations=tuple(recommendations(rubric_results)),
-        sensitivity=tuple(sensitivity(run)),
+        sensitivity=tuple(sensitivity(run)) if with_sensitivity else (),
         warnings=tuple(quality_warnings(rubric_results, risks, case, rubrics)),
         scoring_rules=score.SCORING_RULES,
     )
@@ -448,7 +452,11 @@ def recommendations(results: Sequence[RubricResult]) -> list[Recommendation]:
                 priority = "medium" if not cr.critical else "high"
             else:
                 priority = "low"
-            because = tuple(i.description for i in cr.indicators if i.bearing == "bad")
+            because = tuple(
+                i.description if i.effect == "undermines" else f"Not shown: {i.description}"
+                for i in cr.indicators
+                if i.bearing == "bad"
+            )
             out.append(
                 Recommendation(
                     criterion=cr.id,

@@ -171,7 +171,8 @@ def _rules(doc: str) -> tuple[str, ...]:
     for part in doc.split("\n\n")[1:]:
         lines = [line.strip() for line in part.strip().splitlines()]
         if lines:
-            rules.append(f"{lines[0]}: {' '.join(lines[1:])}")
+            text = " ".join(lines[1:]).replace("``", "").replace("*", "")
+            rules.append(f"{lines[0]}: {text}")
     return tuple(rules)
 
 

@@ -126,10 +126,29 @@ def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] |
     result = dict(entry)
     result[field] = status
     result["history"] = started
+    if section == "flows":
+        result["occurred"] = _occurred(started, _path(section, entry))
     if state is not None:
         result["status_confidence"] = state.get("confidence")
         result["status_sources"] = state.get("sources", [])
     return result
+
+
+_TOOK_PLACE = {"active", "suspended", "ended"}
+
+
+def _occurred(history: list[dict[str, Any]], path: str) -> Any:
+    """Whether a flow has actually carried data by the date: a status of active, suspended or
+    ended at some point. A flow only proposed, or refused (blocked before it ever ran), has
+    not. A flow with no status history is taken to run as the case describes it."""
+    if not history:
+        return True
+    statuses = [h.get("status") for h in history]
+    if any(isinstance(s, str) and s in _TOOK_PLACE for s in statuses):
+        return True
+    if any(isinstance(s, Unknown) for s in statuses):
+        return Unknown(f"{path}.occurred")
+    return False
 
 
 def _latest(states: list[dict[str, Any]]) -> dict[str, Any] | None:

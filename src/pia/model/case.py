@@ -475,6 +475,11 @@ class Case(Model):
     summary: Text
     as_of: Date = Field(description="The date the case describes; the default date to judge at.")
     knowledge_cutoff: KnowledgeCutoff | None = None
+    limitations: tuple[Text, ...] = Field(
+        default=(),
+        description="What the assessment could not do: sources read only second-hand, records "
+        "not seen. Printed in the report's executive summary.",
+    )
     authors: tuple[Author, ...] = Field(min_length=1)
     sign_off: SignOff | None = None
     sources: tuple[Source, ...] = Field(min_length=1)

@@ -63,7 +63,7 @@ def risk_map_svg(risks: tuple[RiskResult, ...]) -> str:
     cell, left, top = 70, 90, 20
     size = 4 * cell
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + size + 20}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + size + 170}" '
         f'height="{top + size + 60}" font-family="{FONT}" font-size="10">',
         '<defs><marker id="arrow" markerWidth="8" markerHeight="8" refX="7" refY="4" '
         'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#333333"/></marker></defs>',

@@ -67,7 +67,7 @@ class Citations:
     def add(self, sources: Sequence[str], anchor: str, label: str) -> None:
         for sid in sources:
             spots = self.places.setdefault(sid, [])
-            if (anchor, label) not in spots:
+            if all(label != seen for _, seen in spots):
                 spots.append((anchor, label))
 
 
@@ -139,10 +139,41 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         "party_names": {p.id: p.name for p in case.parties},
         "data_names": {d.id: d.name for d in case.data},
         "subject_names": {s.id: s.name for s in case.subjects},
-        "purpose_text": {p.id: p.statement for p in case.purposes},
+        "purpose_text": {
+            p.id: (f"(alleged) {p.statement}" if p.kind == "alleged" else p.statement)
+            for p in case.purposes
+        },
+        "indicator_state": {
+            (c.id, i.id): i.state
+            for r in assessment.rubrics
+            for c in r.criteria
+            for i in c.indicators
+        },
+        "arrangement_sections": [
+            (anchor, title)
+            for anchor, title, present in (
+                ("parties", "Parties and roles", True),
+                ("subjects", "Whose data", bool(case.subjects)),
+                ("data", "Data elements", bool(case.data)),
+                ("flows", "Data flows", bool(case.flows)),
+                ("purposes", "Purposes", bool(case.purposes)),
+                ("authorities", "Legal authorities", bool(case.authorities)),
+                ("safeguards", "Safeguards", bool(case.safeguards)),
+                ("oversight", "Oversight", bool(case.oversight)),
+                (
+                    "other-facts",
+                    "Retention, notice, redress and data quality",
+                    bool(case.retention or case.notice or case.redress or case.data_quality),
+                ),
+                ("litigation", "Litigation", bool(case.litigation)),
+                ("disputes", "Disputed facts", bool(case.disputes)),
+                ("timeline", "Timeline", bool(case.timeline)),
+            )
+            if present
+        ],
         "authority_names": {a.id: a.citation for a in case.authorities},
         "safeguard_names": {s.id: s.title for s in case.safeguards},
-        "flow_svg": charts.data_uri(flow_svg(case)) if case.flows else None,
+        "flow_svg": charts.data_uri(flow_svg(case, view)) if case.flows else None,
         "scorecards": {
             r.id: (charts.data_uri(charts.scorecard_svg(r)), charts.scorecard_alt(r))
             for r in assessment.rubrics

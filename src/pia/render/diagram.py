@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from typing import Any
 
 from pia.model.case import Case
 
@@ -24,7 +25,7 @@ def _q(text: str) -> str:
     return '"' + "\\n".join(pieces) + '"'
 
 
-def flow_dot(case: Case) -> str:
+def flow_dot(case: Case, view: dict[str, Any] | None = None) -> str:
     parties = {p.id: p for p in case.parties}
     used = sorted({f.from_ for f in case.flows} | {f.to for f in case.flows})
     lines = [
@@ -37,15 +38,26 @@ def flow_dot(case: Case) -> str:
     for pid in used:
         name = parties[pid].name if pid in parties else pid
         lines.append(f"  {_q(pid)} [label={_q(_wrap(name, 24))}];")
+    occurred = {f["id"]: f.get("occurred") is True for f in (view or {}).get("flows", [])}
     for number, flow in enumerate(case.flows, start=1):
-        style = "dashed" if flow.bulk != True else "solid"  # noqa: E712 - bulk may be "unknown"
-        label = f"F{number} {_wrap(flow.title, 30)}"
-        lines.append(f"  {_q(flow.from_)} -> {_q(flow.to)} [label={_q(label)}, style={style}];")
+        moved = occurred.get(flow.id, view is None)
+        if not moved:
+            style, colour = "dotted", "#9e9e9e"
+        elif flow.bulk is True:
+            style, colour = "solid", "#263238"
+        else:
+            style, colour = "dashed", "#455a64"
+        alleged = " (alleged)" if flow.confidence == "alleged" else ""
+        label = f"F{number} {_wrap(flow.title + alleged, 30)}"
+        lines.append(
+            f"  {_q(flow.from_)} -> {_q(flow.to)} "
+            f'[label={_q(label)}, style={style}, color="{colour}", fontcolor="{colour}"];'
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def flow_svg(case: Case) -> str:
+def flow_svg(case: Case, view: dict[str, Any] | None = None) -> str:
     dot = shutil.which("dot")
     if dot is None:
         raise DiagramError(
@@ -55,7 +67,7 @@ def flow_svg(case: Case) -> str:
     try:
         done = subprocess.run(
             [dot, "-Tsvg"],
-            input=flow_dot(case).encode("utf-8"),
+            input=flow_dot(case, view).encode("utf-8"),
             capture_output=True,
             timeout=30,
             check=False,

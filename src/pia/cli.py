@@ -48,25 +48,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only, not the 'ok' lines.")
-def validate(files: tuple[Path, ...], quiet: bool) -> None:
+@click.option(
+    "--strict", is_flag=True, help="Also warn about what makes an assessment weak (exit 1)."
+)
+def validate(files: tuple[Path, ...], quiet: bool, strict: bool) -> None:
     """Check case and rubric files: YAML, schema and references.
 
-    Prints every problem as FILE:LINE:COL and exits 2 if any file has errors.
+    Prints every problem as FILE:LINE:COL and exits 2 if any file has errors. With --strict it
+    also prints warnings (unsourced claims, uncited sources, ...) and exits 1 if there are any.
     """
     from pia.workspace import validate_file
 
-    failed = False
+    failed = warned = False
     for file in files:
         try:
-            summary = validate_file(file)
+            summary, warnings = validate_file(file, strict=strict)
         except DiagnosticError as exc:
             _print_diagnostics(exc.diagnostics)
             failed = True
             continue
+        _print_diagnostics(warnings)
+        warned = warned or bool(warnings)
         if not quiet:
-            click.echo(f"{file}: ok ({summary})")
+            extra = f", {len(warnings)} warnings" if strict else ""
+            click.echo(f"{file}: ok ({summary}{extra})")
     if failed:
         raise Failed(EXIT_INPUT)
+    if warned:
+        raise Failed(EXIT_FINDINGS)
 
 
 @cli.command()

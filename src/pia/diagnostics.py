@@ -40,6 +40,13 @@ CODES: dict[str, str] = {
     "PIA-E032": "A rubric expression failed while being evaluated.",
     "PIA-E033": "A rubric is inconsistent (levels, bands or weights).",
     "PIA-E040": "A judgment names a criterion that no loaded rubric declares.",
+    "PIA-W101": "A claim says how sure it is (confidence not unknown) but cites no source.",
+    "PIA-W102": "A declared source is not cited anywhere in the case.",
+    "PIA-W103": "A judgment or risk rating has no meaningful rationale (under 20 characters).",
+    "PIA-W104": "A flow names no legal authority.",
+    "PIA-W105": "A risk names no mitigating safeguard.",
+    "PIA-W106": "The case's as_of date is more than a year before today.",
+    "PIA-W107": "A section holds unknown facts (one summary count per section).",
 }
 
 

@@ -27,8 +27,9 @@ def file_kind(path: Path, data: object) -> str:
     return "case"
 
 
-def validate_file(path: Path) -> str:
-    """Load a case or rubric file fully; return a one-line summary or raise DiagnosticError."""
+def validate_file(path: Path, *, strict: bool = False) -> tuple[str, list[Diagnostic]]:
+    """Load a case or rubric file fully. Returns a one-line summary and, with ``strict``, the
+    lint warnings; raises DiagnosticError when the file has errors."""
     text = read_text(path)
     located = load_located(text, str(path))
     if file_kind(path, located.data) == "rubric":
@@ -36,11 +37,19 @@ def validate_file(path: Path) -> str:
 
         rubric = load_rubric_located(located, text).rubric
         n = sum(len(c.indicators) for c in rubric.criteria)
-        return (
+        summary = (
             f"rubric {rubric.id} {rubric.version}: {len(rubric.criteria)} criteria, {n} indicators"
         )
+        return summary, []
     case = load_case_located(located)
-    return f"case {case.id}: {len(case.sources)} sources, {len(case.flows)} flows"
+    warnings: list[Diagnostic] = []
+    if strict:
+        from datetime import date
+
+        from pia.lint import lint_case
+
+        warnings = lint_case(case, located, today=date.today())
+    return f"case {case.id}: {len(case.sources)} sources, {len(case.flows)} flows", warnings
 
 
 def load_rubrics(selected: Sequence[str] = ()) -> list[LoadedRubric]:

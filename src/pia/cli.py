@@ -228,6 +228,16 @@ def verify(report: Path) -> None:
         raise Failed(EXIT_FINDINGS)
 
 
+def _register() -> None:
+    from pia.commands.new import new
+
+    for command in (new,):
+        cli.add_command(command)
+
+
+_register()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (never raises, never shows a traceback unless asked)."""
     args = list(sys.argv[1:] if argv is None else argv)

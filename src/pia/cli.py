@@ -229,9 +229,10 @@ def verify(report: Path) -> None:
 
 
 def _register() -> None:
+    from pia.commands.diff import diff
     from pia.commands.new import new
 
-    for command in (new,):
+    for command in (new, diff):
         cli.add_command(command)
 
 

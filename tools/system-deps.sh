@@ -5,9 +5,11 @@
 #   fontconfig: font lookup (pia pins it to its bundled fonts)
 #   poppler-utils: pdftoppm/pdftotext, used by the tests and to look at rendered pages
 #   graphviz: draws the data-flow diagram in the report
+#   chromium, chromium-driver: the end-to-end test of `pia preview` in a real headless browser
 # As root, installs what is missing with apt-get; otherwise prints the exact command and fails.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils graphviz)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils graphviz
+  chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -231,8 +231,9 @@ def verify(report: Path) -> None:
 def _register() -> None:
     from pia.commands.diff import diff
     from pia.commands.new import new
+    from pia.commands.preview import preview
 
-    for command in (new, diff):
+    for command in (new, diff, preview):
         cli.add_command(command)
 
 

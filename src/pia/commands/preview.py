@@ -1,0 +1,127 @@
+"""`pia preview CASE`: a live HTML preview of the report that re-renders when a file is saved."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from types import FrameType
+
+import click
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a date written YYYY-MM-DD, found {value!r}", param_hint="--as-of"
+        ) from None
+
+
+def _check_rubrics(rubrics: tuple[str, ...]) -> None:
+    from pia.rubrics import shipped_rubric_paths
+
+    shipped = [p.stem for p in shipped_rubric_paths()]
+    for name in rubrics:
+        if name not in shipped and not name.endswith((".yaml", ".yml")):
+            raise click.BadParameter(
+                f"no rubric {name!r}; shipped rubrics: {', '.join(shipped)} (or name a .yaml file)",
+                param_hint="--rubric",
+            )
+
+
+def _has_display() -> bool:
+    """Whether a browser window can be opened (on Linux without a display, webbrowser would
+    start a text-mode browser in this terminal)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_browser(url: str) -> None:
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url)
+    except Exception:  # a broken browser setup must not stop the preview
+        opened = False
+    if not opened:
+        click.echo("could not open a browser; open the URL above yourself")
+
+
+@click.command(name="preview")
+@click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
+@click.option(
+    "--rubric",
+    "rubrics",
+    multiple=True,
+    metavar="ID|FILE",
+    help="Rubric id or file (repeatable). Default: every shipped rubric.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--as-of", "as_of", metavar="DATE", help="Judge the arrangement as of this date.")
+@click.option("--no-open", is_flag=True, help="Do not open a browser; just print the URL.")
+@click.pass_context
+def preview(
+    ctx: click.Context,
+    case_path: Path,
+    rubrics: tuple[str, ...],
+    port: int,
+    as_of: str | None,
+    no_open: bool,
+) -> None:
+    """Serve a live HTML preview of CASE's report on 127.0.0.1.
+
+    The report is rendered again whenever the case file or a rubric file is saved, and the page
+    in the browser reloads itself. While a file has problems the page lists them as
+    FILE:LINE:COL in place of the report. Stop with Ctrl-C.
+    """
+    from pia.loader import read_text
+    from pia.preview import PreviewServer
+
+    day = _parse_date(as_of)
+    _check_rubrics(rubrics)
+    read_text(case_path)  # an unreadable case is a usage error; a broken one is shown live
+    debug = bool((ctx.obj or {}).get("debug"))
+    server = PreviewServer(case_path, rubrics, as_of=day, port=port, log=click.echo, debug=debug)
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"
+        ) from None
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_term) if in_main else None
+    try:
+        click.echo(f"pia preview of {case_path} at {server.url}  (Ctrl-C to stop)")
+        if not no_open:
+            if _has_display():
+                _open_browser(server.url)
+            else:
+                click.echo("no display found; open the URL above in a browser")
+        forever = threading.Event()
+        while not forever.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        click.echo("stopping…")
+    finally:
+        server.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    click.echo("stopped")

@@ -230,10 +230,11 @@ def verify(report: Path) -> None:
 
 def _register() -> None:
     from pia.commands.diff import diff
+    from pia.commands.docs import docs
     from pia.commands.new import new
     from pia.commands.preview import preview
 
-    for command in (new, diff, preview):
+    for command in (new, diff, preview, docs):
         cli.add_command(command)
 
 

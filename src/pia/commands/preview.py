@@ -106,8 +106,14 @@ def preview(
     def on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    # Both signals are set explicitly: a process started from a background job inherits
+    # SIGINT as ignored, and Python then installs no KeyboardInterrupt for Ctrl-C.
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, on_term) if in_main else None
+    previous = (
+        {sig: signal.signal(sig, on_term) for sig in (signal.SIGINT, signal.SIGTERM)}
+        if in_main
+        else {}
+    )
     try:
         click.echo(f"pia preview of {case_path} at {server.url}  (Ctrl-C to stop)")
         if not no_open:
@@ -122,6 +128,6 @@ def preview(
         click.echo("stopping…")
     finally:
         server.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     click.echo("stopped")

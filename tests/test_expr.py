@@ -273,3 +273,38 @@ def test_syntax_error_has_line_and_column(source: str, line: int, col: int) -> N
     with pytest.raises(ExprSyntaxError) as info:
         compile_expression(source, new_environment())
     assert (info.value.line, info.value.col) == (line, col)
+
+
+# --- a compiled expression evaluated again ----------------------------------------------------
+# pia keeps the value of a literal (or a list of literals) on its syntax-tree node after the
+# first evaluation; nothing that reads the case may be kept.
+
+
+def evaluate_again(source: str, views: list[dict[str, object]]) -> list[Truth]:
+    compiled = compile_expression(source, new_environment())
+    truths = []
+    for view in views:
+        recorder = Recorder()
+        outcome = evaluate(compiled, {"case": to_cel(view, recorder)}, recorder)
+        assert outcome.error is None, outcome.error
+        truths.append(outcome.truth)
+    return truths
+
+
+def test_a_list_of_literals_gives_the_same_answers_on_every_evaluation() -> None:
+    views: list[dict[str, object]] = [{"name": "a"}, {"name": "c"}, {"name": "b"}]
+    assert evaluate_again('case.name in ["a", "b"]', views) == [T, F, T]
+
+
+def test_a_list_that_reads_the_case_is_evaluated_afresh_each_time() -> None:
+    views: list[dict[str, object]] = [
+        {"name": "a", "other": "a"},
+        {"name": "a", "other": "z"},
+        {"name": "z", "other": "z"},
+    ]
+    assert evaluate_again('case.name in [case.other, "b"]', views) == [T, F, T]
+
+
+def test_a_parenthesised_fact_is_not_taken_for_a_constant() -> None:
+    views: list[dict[str, object]] = [{"yes": True}, {"yes": False}]
+    assert evaluate_again("(case.yes) == true", views) == [T, F]

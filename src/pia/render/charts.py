@@ -98,7 +98,15 @@ def risk_map_svg(risks: tuple[RiskResult, ...]) -> str:
     slots: dict[tuple[int, int], int] = {}
     for number, risk in enumerate(risks, start=1):
         ix, iy = _spot(left, top, cell, risk.inherent_likelihood, risk.inherent_severity, slots)
-        rx, ry = _spot(left, top, cell, risk.residual_likelihood, risk.residual_severity, slots)
+        moved = (risk.residual_likelihood, risk.residual_severity) != (
+            risk.inherent_likelihood,
+            risk.inherent_severity,
+        )
+        rx, ry = (
+            _spot(left, top, cell, risk.residual_likelihood, risk.residual_severity, slots)
+            if moved
+            else (ix, iy)
+        )
         if (ix, iy) != (rx, ry):
             parts.append(
                 f'<line x1="{ix}" y1="{iy}" x2="{rx}" y2="{ry}" stroke="#333333" '
@@ -114,7 +122,7 @@ def risk_map_svg(risks: tuple[RiskResult, ...]) -> str:
             )
     parts.append(
         f'<text x="{left}" y="{top + size + 50}">Open circle: inherent risk. Filled: residual '
-        "risk after mitigations on the assessment date.</text>"
+        "risk after mitigations, where they move it.</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

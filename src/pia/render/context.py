@@ -13,8 +13,8 @@ from typing import Any
 
 from pia.engine.view import build_view
 from pia.expr import Unknown
-from pia.model.assessment import Assessment
-from pia.model.case import Case
+from pia.model.assessment import Assessment, Movement
+from pia.model.case import ID_SECTIONS, Case
 from pia.render import charts
 from pia.render.diagram import flow_svg
 
@@ -197,7 +197,68 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         ],
         "risk_numbers": {r.id: n for n, r in enumerate(assessment.risks, start=1)},
         "open_questions": case.open_questions,
+        "criterion_names": {
+            c.id: f"{c.title} ({r.title})" for r in assessment.rubrics for c in r.criteria
+        },
+        "moves": {
+            (item.fact, m.value): readable_moves(assessment, m)
+            for item in assessment.sensitivity
+            for m in item.outcomes
+        },
+        "entry_names": _entry_names(case),
     }
+
+
+def readable_moves(assessment: Assessment, move: Movement) -> list[str]:
+    """A movement in words: "Oversight (pia core): Not met → Partially met", not
+    "core.oversight: not_met -> partially_met". The engine's strings are ``id: old -> new``."""
+    criteria = {c.id: (c.title, r) for r in assessment.rubrics for c in r.criteria}
+    rubrics = {r.id: r for r in assessment.rubrics}
+    risks = {r.id: r.title for r in assessment.risks}
+    out = []
+    for text in move.criteria:
+        ident, old, new = _split_move(text)
+        title, rubric = criteria.get(ident, (ident, None))
+        labels = {lv.id: lv.label for lv in rubric.scale} if rubric else {}
+        where = f" ({rubric.title})" if rubric else ""
+        out.append(f"{title}{where}: {labels.get(old, old)} → {labels.get(new, new)}")
+    for text in move.ratings:
+        ident, old, new = _split_move(text)
+        rubric = rubrics.get(ident)
+        bands = {b.id: b.label for b in rubric.bands} if rubric else {}
+        name = rubric.title if rubric else ident
+        out.append(f"{name} rating: {bands.get(old, old)} → {bands.get(new, new)}")
+    for text in move.risks:
+        ident, old, new = _split_move(text)
+        out.append(f"Residual risk “{risks.get(ident, ident)}”: {old} → {new}")
+    return out
+
+
+def _split_move(text: str) -> tuple[str, str, str]:
+    ident, _, change = text.partition(": ")
+    old, _, new = change.partition(" -> ")
+    return ident, old, new
+
+
+def _entry_names(case: Case) -> dict[str, str]:
+    """Entry id -> a short human name, for links that would otherwise show an id."""
+    names: dict[str, str] = {}
+    fields = ("title", "name", "question", "activity", "mechanism", "statement", "citation")
+    for section in ID_SECTIONS:
+        for entry in getattr(case, section):
+            text = next(
+                (v for f in fields if isinstance(v := getattr(entry, f, None), str)), entry.id
+            )
+            names[entry.id] = _shorten(text)
+    for suit in case.litigation:
+        for ruling in suit.rulings:
+            names[ruling.id] = f"{ruling.kind.replace('_', ' ')} of {ruling.date} ({suit.name})"
+    return names
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _source_key(sid: str) -> tuple[str, int, str]:

@@ -47,7 +47,11 @@ def flow_dot(case: Case, view: dict[str, Any] | None = None) -> str:
             style, colour = "solid", "#263238"
         else:
             style, colour = "dashed", "#455a64"
-        alleged = " (alleged)" if flow.confidence == "alleged" else ""
+        alleged = (
+            " (alleged)"
+            if flow.confidence == "alleged" and "alleged" not in flow.title.lower()
+            else ""
+        )
         label = f"F{number} {_wrap(flow.title + alleged, 30)}"
         lines.append(
             f"  {_q(flow.from_)} -> {_q(flow.to)} "

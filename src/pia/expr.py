@@ -13,7 +13,8 @@ Only errors that come from unknown facts become :attr:`Truth.UNKNOWN`. Any other
 type mismatch, a missing key) is reported as a problem in the rubric, never as a quiet ``false``.
 
 The adapter exposes :func:`compile_expression` (with static field paths, so the rubric loader can
-reject a path the case format does not have) and :func:`evaluate`, which also records which case
+reject a path the case format does not have, and closures for speed: :mod:`pia.closures`) and
+:func:`evaluate`, which also records which case
 entries and fields an indicator read; that record is the indicator's evidence, and it lets the
 sensitivity analysis re-evaluate only the indicators that read a given fact.
 """
@@ -38,6 +39,8 @@ import lark
 from celpy import celtypes
 from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError
+
+from pia.closures import Fallback, compile_closure
 
 
 class Truth(Enum):
@@ -299,6 +302,8 @@ class Compiled:
     runner: Any
     #: field paths the expression reads, e.g. ``case.safeguards[].status``
     paths: tuple[str, ...]
+    #: the same expression as Python closures (pia.closures), or None where celpy must run it
+    closure: Any = None
 
 
 def new_environment() -> Any:
@@ -355,7 +360,11 @@ def compile_expression(source: str, env: Any) -> Compiled:
         first = str(exc.args[0]).splitlines()[0] if exc.args else "syntax error"
         first = first.split(" ", 2)[-1] if first.startswith("ERROR:") else first
         raise ExprSyntaxError(_short_parse_message(first), line, col) from None
-    return Compiled(source, env.program(ast, functions=FUNCTIONS), tuple(sorted(field_paths(ast))))
+    runner = env.program(ast, functions=FUNCTIONS)
+    closure = compile_closure(
+        ast, FUNCTIONS, runner.new_activation, decisive=decisive, is_unknown=_is_unknown
+    )
+    return Compiled(source, runner, tuple(sorted(field_paths(ast))), closure)
 
 
 def _short_parse_message(text: str) -> str:
@@ -380,7 +389,24 @@ _CURRENT: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
 
 
 def evaluate(compiled: Compiled, activation: Mapping[str, Any], recorder: Recorder) -> Outcome:
-    """Evaluate to a :class:`Truth`. An error not caused by an unknown fact sets ``error``."""
+    """Evaluate to a :class:`Truth`. An error not caused by an unknown fact sets ``error``.
+
+    The compiled closures run when the expression has them; celpy's interpreter runs otherwise,
+    and whenever the closures meet an error that is not an unknown fact (pia.closures)."""
+    if compiled.closure is not None:
+        recorder.reset()
+        try:
+            result = compiled.closure(activation, recorder)
+        except Fallback:
+            return evaluate_with_celpy(compiled, activation, recorder)
+        return _outcome(result, recorder)
+    return evaluate_with_celpy(compiled, activation, recorder)
+
+
+def evaluate_with_celpy(
+    compiled: Compiled, activation: Mapping[str, Any], recorder: Recorder
+) -> Outcome:
+    """Evaluate with celpy's interpreter: the reference the closures are tested against."""
     recorder.reset()
     token = _CURRENT.set(recorder)
     try:
@@ -389,6 +415,10 @@ def evaluate(compiled: Compiled, activation: Mapping[str, Any], recorder: Record
         result = exc
     finally:
         _CURRENT.reset(token)
+    return _outcome(result, recorder)
+
+
+def _outcome(result: Any, recorder: Recorder) -> Outcome:
     reads = frozenset(recorder.reads)
     evidence = frozenset(recorder.evidence)
     if isinstance(result, CELEvalError):

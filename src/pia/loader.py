@@ -8,6 +8,7 @@ at the smallest node that causes it, as ``file:line:col``.
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Iterator
@@ -258,13 +259,31 @@ def _unwrap(t: Any) -> list[Any]:
 
 def iter_refs(obj: BaseModel, path: Path = ()) -> Iterator[tuple[Path, str, str]]:
     """Yield ``(path, kind, id)`` for every reference field in a model tree."""
-    for name, info in type(obj).model_fields.items():
-        value = getattr(obj, name)
-        key = info.alias or name
+    for name, key, ref in _ref_fields(type(obj)):
+        yield from _walk_value(getattr(obj, name), (*path, key), ref)
+
+
+@functools.cache
+def _ref_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Ref | None], ...]:
+    """The fields of a model class that are references or can hold models, with their Ref.
+
+    A pure function of the (immutable) class, computed once per class: walking a large case
+    field by field and reading every annotation again took most of the reference check.
+    """
+    fields = []
+    for name, info in model.model_fields.items():
         ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
         if ref is None:
             ref = _item_ref(info.annotation)
-        yield from _walk_value(value, (*path, key), ref)
+        if ref is not None or _may_hold_models(info.annotation):
+            fields.append((name, info.alias or name, ref))
+    return tuple(fields)
+
+
+def _may_hold_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_may_hold_models(arg) for arg in typing.get_args(annotation))
 
 
 def _item_ref(annotation: Any) -> Ref | None:

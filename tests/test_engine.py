@@ -221,6 +221,14 @@ def test_recommendation_says_which_indicators_went_badly(dated: Assessment) -> N
     )
 
 
+def test_a_criterion_short_only_through_unknowns_names_them(judged: Assessment) -> None:
+    """No indicator went badly, so the reasons are the unknowns: a recommendation never comes
+    with an empty "because"."""
+    notice = next(r for r in judged.recommendations if r.criterion == "test.notice")
+    assert notice.because
+    assert all(reason.startswith("Unknown: ") for reason in notice.because)
+
+
 # --- as of a date ----------------------------------------------------------------------------
 
 AS_OF = [

@@ -456,7 +456,7 @@ def recommendations(results: Sequence[RubricResult]) -> list[Recommendation]:
                 i.description if i.effect == "undermines" else f"Not shown: {i.description}"
                 for i in cr.indicators
                 if i.bearing == "bad"
-            )
+            ) or tuple(f"Unknown: {i.description}" for i in cr.indicators if i.bearing == "unknown")
             out.append(
                 Recommendation(
                     criterion=cr.id,

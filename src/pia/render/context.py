@@ -13,7 +13,7 @@ from typing import Any
 
 from pia.engine.view import build_view
 from pia.expr import Unknown
-from pia.model.assessment import Assessment, Movement
+from pia.model.assessment import Assessment, Movement, Recommendation
 from pia.model.case import ID_SECTIONS, Case
 from pia.render import charts
 from pia.render.diagram import flow_svg
@@ -79,6 +79,24 @@ def _status_now(view: dict[str, Any], section: str, key: str) -> dict[str, str]:
     return out
 
 
+def _last_known(view: dict[str, Any], sections: Sequence[str]) -> dict[str, str]:
+    """For an entry whose status on the date is unknown: the last status the case does know,
+    with its date ("enjoined since 2026-02-05"), so a later unknown does not hide it."""
+    out = {}
+    for section in sections:
+        key = "standing" if section == "authorities" else "status"
+        for entry in view.get(section, []):
+            if not isinstance(entry.get(key), Unknown):
+                continue
+            known = [h for h in entry.get("history") or [] if isinstance(h.get("status"), str)]
+            if known:
+                last = known[-1]
+                since = last.get("since")
+                when = f" since {since}" if isinstance(since, str) else ""
+                out[entry["id"]] = f"{last['status'].replace('_', ' ')}{when}"
+    return out
+
+
 def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
     view = build_view(case, assessment.assessed_as_of)
     cites = Citations()
@@ -136,6 +154,7 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         "flow_status": _status_now(view, "flows", "status"),
         "safeguard_status": _status_now(view, "safeguards", "status"),
         "standing": _status_now(view, "authorities", "standing"),
+        "last_known": _last_known(view, ("flows", "safeguards", "authorities")),
         "party_names": {p.id: p.name for p in case.parties},
         "data_names": {d.id: d.name for d in case.data},
         "subject_names": {s.id: s.name for s in case.subjects},
@@ -190,7 +209,10 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         "criteria": criteria,
         "key_findings": [criteria[k] for k in assessment.key_findings],
         "top_risks": list(assessment.risks[:3]),
-        "top_recommendations": [r for r in assessment.recommendations if r.priority == "high"][:3],
+        "recommendation_groups": recommendation_groups(assessment),
+        "top_recommendations": [
+            rec for rec, _ in recommendation_groups(assessment) if rec.priority == "high"
+        ][:3],
         "dhs_sections": [
             (key, title, [c for c in criteria.values() if c.dhs_pia_section == key])
             for key, title in DHS_SECTIONS
@@ -207,6 +229,35 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         },
         "entry_names": _entry_names(case),
     }
+
+
+def recommendation_groups(
+    assessment: Assessment,
+) -> list[tuple[Recommendation, list[Recommendation]]]:
+    """Each recommendation with those of other rubrics' criteria it names as the same principle
+    (its crosswalk), so one gap seen through four frameworks is one row, not four. The first
+    recommendation of a group (highest priority, then rubric order) leads it."""
+    crosswalk = {
+        c.id: {x.criterion for x in c.crosswalk} for r in assessment.rubrics for c in r.criteria
+    }
+    grouped: set[str] = set()
+    groups = []
+    for rec in assessment.recommendations:
+        if rec.criterion in grouped:
+            continue
+        grouped.add(rec.criterion)
+        same = [
+            other
+            for other in assessment.recommendations
+            if other.criterion not in grouped
+            and (
+                other.criterion in crosswalk[rec.criterion]
+                or rec.criterion in crosswalk[other.criterion]
+            )
+        ]
+        grouped.update(other.criterion for other in same)
+        groups.append((rec, same))
+    return groups
 
 
 def readable_moves(assessment: Assessment, move: Movement) -> list[str]:

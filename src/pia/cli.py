@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from pia import __version__
+from pia.commands.options import as_of_option, rubric_option
 from pia.diagnostics import Diagnostic, DiagnosticError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -97,15 +98,6 @@ def schema(name: str, out: Path | None) -> None:
         click.echo(f"wrote {out}")
 
 
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date written YYYY-MM-DD, found {value!r}") from None
-
-
 FORMATS = ("pdf", "html", "json", "md")
 
 
@@ -121,13 +113,7 @@ def _parse_formats(value: str) -> list[str]:
 
 @cli.command()
 @click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
-@click.option(
-    "--rubric",
-    "rubrics",
-    multiple=True,
-    metavar="ID|FILE",
-    help="Rubric id or file (repeatable). Default: every shipped rubric.",
-)
+@rubric_option()
 @click.option(
     "--format",
     "formats",
@@ -143,9 +129,9 @@ def _parse_formats(value: str) -> list[str]:
     show_default=True,
     help="Output folder ('-' prints a single text format to stdout).",
 )
-@click.option("--as-of", "as_of", metavar="DATE", help="Judge the arrangement as of this date.")
+@as_of_option()
 def assess(
-    case_path: Path, rubrics: tuple[str, ...], formats: str, out: Path, as_of: str | None
+    case_path: Path, rubrics: tuple[str, ...], formats: str, out: Path, as_of: date | None
 ) -> None:
     """Score a case against the rubrics and write the report.
 
@@ -156,12 +142,11 @@ def assess(
     from pia.workspace import load_case_file, load_rubrics
 
     wanted = _parse_formats(formats)
-    day = _parse_date(as_of)
     if str(out) == "-" and (len(wanted) != 1 or wanted[0] == "pdf"):
         raise click.BadParameter("--out - needs exactly one text format (json, md or html)")
     case_file = load_case_file(case_path)
     loaded = load_rubrics(rubrics)
-    assessment = run_assess(case_file.case, loaded, as_of=day, case_sha256=case_file.sha256)
+    assessment = run_assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
     if str(out) == "-":
         from pia.outputs import render_text
 
@@ -187,9 +172,9 @@ def list_rubrics() -> None:
 @cli.command()
 @click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
 @click.argument("criterion")
-@click.option("--rubric", "rubrics", multiple=True, metavar="ID|FILE", help="Rubric id or file.")
-@click.option("--as-of", "as_of", metavar="DATE", help="Judge the arrangement as of this date.")
-def explain(case_path: Path, criterion: str, rubrics: tuple[str, ...], as_of: str | None) -> None:
+@rubric_option()
+@as_of_option()
+def explain(case_path: Path, criterion: str, rubrics: tuple[str, ...], as_of: date | None) -> None:
     """Show why a criterion got its level: indicators, states, evidence and sources.
 
     CRITERION is a qualified id such as core.legal-basis, or a bare id if it is unambiguous.
@@ -200,9 +185,7 @@ def explain(case_path: Path, criterion: str, rubrics: tuple[str, ...], as_of: st
 
     case_file = load_case_file(case_path)
     loaded = load_rubrics(rubrics)
-    assessment = run_assess(
-        case_file.case, loaded, as_of=_parse_date(as_of), case_sha256=case_file.sha256
-    )
+    assessment = run_assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
     result = find_criterion(assessment, criterion)
     if result is None:
         ids = ", ".join(c.id for r in assessment.rubrics for c in r.criteria)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from pia.commands.options import as_of_option, rubric_option
 from pia.diagnostics import Diagnostic, DiagnosticError
 from pia.model.case import Case
 
@@ -63,33 +64,11 @@ def read_case_spec(spec: str) -> Case:
     return load_case(spec)
 
 
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"expected a date written YYYY-MM-DD, found {value!r}", param_hint="--as-of"
-        ) from None
-
-
 @click.command(name="diff")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-@click.option(
-    "--rubric",
-    "rubrics",
-    multiple=True,
-    metavar="ID|FILE",
-    help="Rubric id or file (repeatable). Default: every shipped rubric.",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="DATE",
-    help="Judge both versions as of this date (default: each at its own as_of).",
-)
+@rubric_option()
+@as_of_option("Judge both versions as of this date (default: each at its own as_of).")
 @click.option(
     "--format",
     "fmt",
@@ -98,7 +77,7 @@ def _parse_date(value: str | None) -> date | None:
     show_default=True,
     help="text (terminal), md (for code review) or json.",
 )
-def diff(old: str, new: str, rubrics: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+def diff(old: str, new: str, rubrics: tuple[str, ...], as_of: date | None, fmt: str) -> None:
     """Compare two versions of a case: results that moved, why, and the facts that changed.
 
     OLD and NEW are case files or git:REV:path (e.g. git:HEAD:cases/ice-irs.yaml). Exits 0 when
@@ -109,7 +88,6 @@ def diff(old: str, new: str, rubrics: tuple[str, ...], as_of: str | None, fmt: s
     from pia.diff import diff_cases, print_diff, render_json, render_markdown
     from pia.workspace import load_rubrics
 
-    day = _parse_date(as_of)
     problems: list[Diagnostic] = []
     cases: list[Case] = []
     for spec in (old, new):
@@ -119,7 +97,7 @@ def diff(old: str, new: str, rubrics: tuple[str, ...], as_of: str | None, fmt: s
             problems += exc.diagnostics
     if problems:
         raise DiagnosticError(problems)
-    result = diff_cases(cases[0], cases[1], load_rubrics(rubrics), as_of=day, labels=(old, new))
+    result = diff_cases(cases[0], cases[1], load_rubrics(rubrics), as_of=as_of, labels=(old, new))
     if fmt == "json":
         click.echo(render_json(result), nl=False)
     elif fmt == "md":

@@ -12,16 +12,7 @@ from types import FrameType
 
 import click
 
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"expected a date written YYYY-MM-DD, found {value!r}", param_hint="--as-of"
-        ) from None
+from pia.commands.options import as_of_option, rubric_option
 
 
 def _check_rubrics(rubrics: tuple[str, ...]) -> None:
@@ -57,13 +48,7 @@ def _open_browser(url: str) -> None:
 
 @click.command(name="preview")
 @click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
-@click.option(
-    "--rubric",
-    "rubrics",
-    multiple=True,
-    metavar="ID|FILE",
-    help="Rubric id or file (repeatable). Default: every shipped rubric.",
-)
+@rubric_option()
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -71,7 +56,7 @@ def _open_browser(url: str) -> None:
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
-@click.option("--as-of", "as_of", metavar="DATE", help="Judge the arrangement as of this date.")
+@as_of_option()
 @click.option("--no-open", is_flag=True, help="Do not open a browser; just print the URL.")
 @click.pass_context
 def preview(
@@ -79,7 +64,7 @@ def preview(
     case_path: Path,
     rubrics: tuple[str, ...],
     port: int,
-    as_of: str | None,
+    as_of: date | None,
     no_open: bool,
 ) -> None:
     """Serve a live HTML preview of CASE's report on 127.0.0.1.
@@ -91,11 +76,10 @@ def preview(
     from pia.loader import read_text
     from pia.preview import PreviewServer
 
-    day = _parse_date(as_of)
     _check_rubrics(rubrics)
     read_text(case_path)  # an unreadable case is a usage error; a broken one is shown live
     debug = bool((ctx.obj or {}).get("debug"))
-    server = PreviewServer(case_path, rubrics, as_of=day, port=port, log=click.echo, debug=debug)
+    server = PreviewServer(case_path, rubrics, as_of=as_of, port=port, log=click.echo, debug=debug)
     try:
         server.start()
     except OSError as exc:

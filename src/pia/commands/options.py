@@ -1,0 +1,32 @@
+"""Command-line options that several commands share, defined once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date written YYYY-MM-DD, found {value!r}") from None
+
+
+def as_of_option(help: str = "Judge the arrangement as of this date.") -> Callable[[F], F]:
+    """``--as-of DATE``, handed to the command as a ``date`` (or None)."""
+    return click.option("--as-of", "as_of", metavar="DATE", callback=_date, help=help)
+
+
+def rubric_option(
+    help: str = "Rubric id or file (repeatable). Default: every shipped rubric.",
+) -> Callable[[F], F]:
+    """``--rubric ID|FILE``, repeatable, handed to the command as a tuple of strings."""
+    return click.option("--rubric", "rubrics", multiple=True, metavar="ID|FILE", help=help)

@@ -220,12 +220,17 @@ def test_cli_prints_url_and_stops_cleanly_on_ctrl_c(case_path: Path) -> None:
     )
     try:
         assert proc.stdout is not None
-        first = proc.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", first)
-        assert match, first
+        # The watcher thread may log its first render before the URL line: read until the URL.
+        seen: list[str] = []
+        match = None
+        while match is None and len(seen) < 20:
+            seen.append(proc.stdout.readline())
+            match = re.search(r"http://127\.0\.0\.1:\d+/", seen[-1])
+        assert match, seen
         assert wait_until(lambda: "Minimal case</h1>" in get(match.group(0))[2], timeout=20)
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=10)
+        rest, _ = proc.communicate(timeout=10)
+        out = "".join(seen) + rest
     finally:
         if proc.poll() is None:
             proc.kill()

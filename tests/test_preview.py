@@ -40,8 +40,11 @@ CHROME_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-#: How long a saved change may take to reach the browser (the aim is 1 s).
-LATENCY_LIMIT = 1.5
+#: How long a saved change may take to reach the browser. The aim is 1 s and an idle machine
+#: measures 0.75-0.9 s (printed with -s); the limit leaves room for a loaded CI machine, where
+#: 1.5 s was seen to fail with both cores busy. It still fails a preview that needs a manual
+#: reload or re-renders on a slow timer.
+LATENCY_LIMIT = 3.0
 TITLE_LINE = "title: Minimal case"
 
 
@@ -309,7 +312,9 @@ def test_browser_follows_saved_edits(
     broken = minimal_text.replace(TITLE_LINE, "title: [unclosed")
     error = located_yaml_error(broken, str(case_path))
     save(case_path, broken)
-    text, latency = wait_for_text(browser, "ul.problems li", r"minimal\.yaml:\d+:\d+", 1.5)
+    text, latency = wait_for_text(
+        browser, "ul.problems li", r"minimal\.yaml:\d+:\d+", LATENCY_LIMIT
+    )
     print(f"save -> error shown: {latency:.2f} s")
     assert f"minimal.yaml:{error.line}:{error.col}: error:" in text
     assert text.endswith("[PIA-E001]")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pia.commands.options import as_of_option, rubric_option
 from pia.diagnostics import Diagnostic, DiagnosticError
-from pia.model.case import Case
+
+if TYPE_CHECKING:
+    from pia.model.case import Case
 
 GIT_PREFIX = "git:"
 GIT_TIMEOUT_SECONDS = 60

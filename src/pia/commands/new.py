@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pia.model.common import ID_PATTERN
-
 if TYPE_CHECKING:
     from pia.scaffold import Answers
 
@@ -25,6 +23,8 @@ class FileExists(click.ClickException):
 
 
 def _check_id(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from pia.model.common import ID_PATTERN  # pydantic: only when `pia new` runs
+
     if not re.fullmatch(ID_PATTERN, value) or len(value) > MAX_ID:
         raise click.BadParameter(
             f"{value!r} is not a case id: use letters, digits, '.', '_' and '-', starting with a "

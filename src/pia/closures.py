@@ -35,8 +35,10 @@ Node = Callable[[Env, "Recorder"], Any]
 Decisive = Callable[[str, Any, Sequence[tuple[set[tuple[str, str]], Any]]], list[set[Any]]]
 IsUnknown = Callable[[Any], bool]
 
-#: Single-child rules whose value is their child's (see pia.expr._PASS_THROUGH).
-_PASS = frozenset(
+#: Grammar rules whose evaluation, with a single child, is exactly the child's value: celpy's
+#: methods for them return ``visit_children(tree)[0]``. The closures skip them, and so does
+#: pia's faster walk of celpy's interpreter (pia.expr).
+PASS_THROUGH = frozenset(
     {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication"}
     | {"unary", "member"}
 )
@@ -118,7 +120,7 @@ class _Compiler:
     def node(self, tree: Any) -> Node:
         if not isinstance(tree, lark.Tree):
             raise Unsupported(repr(tree))
-        while tree.data in _PASS and len(tree.children) == 1:
+        while tree.data in PASS_THROUGH and len(tree.children) == 1:
             tree = tree.children[0]
             if not isinstance(tree, lark.Tree):
                 raise Unsupported(repr(tree))

@@ -40,7 +40,7 @@ from celpy import celtypes
 from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError
 
-from pia.closures import Fallback, compile_closure
+from pia.closures import PASS_THROUGH, Fallback, compile_closure
 
 
 class Truth(Enum):
@@ -537,23 +537,7 @@ class _NoAlias:
         return object
 
 
-#: Grammar rules whose evaluation, with a single child, is exactly the child's value: celpy's
-#: methods for them return ``visit_children(tree)[0]``. A literal such as ``"high"`` sits under
-#: nine of them (expr, conditionalor, ..., member), so skipping the chain saves most visits.
-_PASS_THROUGH = frozenset(
-    {
-        "expr",
-        "conditionalor",
-        "conditionaland",
-        "relation",
-        "addition",
-        "multiplication",
-        "unary",
-        "member",
-    }
-)
-#: Rules that make up a constant: a literal, or a list of literals (``["sorn", "notice"]``).
-_CONSTANT_RULES = _PASS_THROUGH | {"primary", "literal", "list_lit", "exprlist"}
+_CONSTANT_RULES = PASS_THROUGH | {"primary", "literal", "list_lit", "exprlist"}
 
 
 def _is_constant(tree: lark.Tree[Any]) -> bool:
@@ -567,7 +551,7 @@ def _is_constant(tree: lark.Tree[Any]) -> bool:
 def _visit_tree(self: Any, tree: lark.Tree[Any]) -> Any:
     """Lark's ``Interpreter._visit_tree`` minus the pass-through chains (same results)."""
     while (
-        tree.data in _PASS_THROUGH
+        tree.data in PASS_THROUGH
         and len(tree.children) == 1
         and isinstance(tree.children[0], lark.Tree)
     ):

@@ -139,6 +139,8 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         + ([("", f"{len(spots) - MAX_CITED_IN} more")] if len(spots) > MAX_CITED_IN else [])
         for sid, spots in cites.places.items()
     }
+    groups = recommendation_groups(assessment)
+    words = MoveWords(assessment)
     return {
         "evidence": {
             (c.id, i.id): evidence_view(i)
@@ -209,21 +211,17 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         "criteria": criteria,
         "key_findings": [criteria[k] for k in assessment.key_findings],
         "top_risks": list(assessment.risks[:3]),
-        "recommendation_groups": recommendation_groups(assessment),
-        "top_recommendations": [
-            rec for rec, _ in recommendation_groups(assessment) if rec.priority == "high"
-        ][:3],
+        "recommendation_groups": groups,
+        "top_recommendations": [rec for rec, _ in groups if rec.priority == "high"][:3],
         "dhs_sections": [
             (key, title, [c for c in criteria.values() if c.dhs_pia_section == key])
             for key, title in DHS_SECTIONS
         ],
         "risk_numbers": {r.id: n for n, r in enumerate(assessment.risks, start=1)},
         "open_questions": case.open_questions,
-        "criterion_names": {
-            c.id: f"{c.title} ({r.title})" for r in assessment.rubrics for c in r.criteria
-        },
+        "criterion_names": {ident: name for ident, (name, _) in words.criteria.items()},
         "moves": {
-            (item.fact, m.value): readable_moves(assessment, m)
+            (item.fact, m.value): words.moves(m)
             for item in assessment.sensitivity
             for m in item.outcomes
         },
@@ -260,29 +258,36 @@ def recommendation_groups(
     return groups
 
 
-def readable_moves(assessment: Assessment, move: Movement) -> list[str]:
-    """A movement in words: "Oversight (pia core): Not met → Partially met", not
-    "core.oversight: not_met -> partially_met". The engine's strings are ``id: old -> new``."""
-    criteria = {c.id: (c.title, r) for r in assessment.rubrics for c in r.criteria}
-    rubrics = {r.id: r for r in assessment.rubrics}
-    risks = {r.id: r.title for r in assessment.risks}
-    out = []
-    for text in move.criteria:
-        ident, old, new = _split_move(text)
-        title, rubric = criteria.get(ident, (ident, None))
-        labels = {lv.id: lv.label for lv in rubric.scale} if rubric else {}
-        where = f" ({rubric.title})" if rubric else ""
-        out.append(f"{title}{where}: {labels.get(old, old)} → {labels.get(new, new)}")
-    for text in move.ratings:
-        ident, old, new = _split_move(text)
-        rubric = rubrics.get(ident)
-        bands = {b.id: b.label for b in rubric.bands} if rubric else {}
-        name = rubric.title if rubric else ident
-        out.append(f"{name} rating: {bands.get(old, old)} → {bands.get(new, new)}")
-    for text in move.risks:
-        ident, old, new = _split_move(text)
-        out.append(f"Residual risk “{risks.get(ident, ident)}”: {old} → {new}")
-    return out
+class MoveWords:
+    """Movements in words: "Oversight (pia core): Not met → Partially met", not
+    "core.oversight: not_met -> partially_met". The engine's strings are ``id: old -> new``
+    (the documented form of :class:`Movement`); the name tables are built once per report."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.criteria = {
+            c.id: (f"{c.title} ({r.title})", {lv.id: lv.label for lv in r.scale})
+            for r in assessment.rubrics
+            for c in r.criteria
+        }
+        self.ratings = {
+            r.id: (r.title, {b.id: b.label for b in r.bands}) for r in assessment.rubrics
+        }
+        self.risks = {r.id: r.title for r in assessment.risks}
+
+    def moves(self, move: Movement) -> list[str]:
+        out = []
+        for text in move.criteria:
+            ident, old, new = _split_move(text)
+            name, labels = self.criteria.get(ident, (ident, {}))
+            out.append(f"{name}: {labels.get(old, old)} → {labels.get(new, new)}")
+        for text in move.ratings:
+            ident, old, new = _split_move(text)
+            name, bands = self.ratings.get(ident, (ident, {}))
+            out.append(f"{name} rating: {bands.get(old, old)} → {bands.get(new, new)}")
+        for text in move.risks:
+            ident, old, new = _split_move(text)
+            out.append(f"Residual risk “{self.risks.get(ident, ident)}”: {old} → {new}")
+        return out
 
 
 def _split_move(text: str) -> tuple[str, str, str]:

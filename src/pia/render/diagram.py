@@ -6,11 +6,13 @@ runs as a subprocess with a time limit. Output is deterministic for a given Grap
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from typing import Any
 
 from pia.model.case import Case
+from pia.render.fonts import pinned_fontconfig
 
 FONT = "Liberation Sans"
 
@@ -73,6 +75,7 @@ def flow_svg(case: Case, view: dict[str, Any] | None = None) -> str:
             [dot, "-Tsvg"],
             input=flow_dot(case, view).encode("utf-8"),
             capture_output=True,
+            env={**os.environ, "FONTCONFIG_FILE": str(pinned_fontconfig())},
             timeout=30,
             check=False,
         )

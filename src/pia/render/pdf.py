@@ -19,57 +19,26 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
 import logging
 import os
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from pia.model.assessment import Assessment
+from pia.render.fonts import pinned_fontconfig
 from pia.render.html import ASSET_SCHEME, assets_dir, render_html
 from pia.render.json import render_json
 from pia.rubrics import LoadedRubric
 from pia.workspace import CaseFile
 
+# Must run before WeasyPrint loads Pango (see pia.render.fonts).
+os.environ["FONTCONFIG_FILE"] = str(pinned_fontconfig())
 
-def _pin_fonts() -> None:
-    """Point fontconfig at the bundled fonts only. Must run before WeasyPrint loads Pango."""
-    fonts = assets_dir() / "fonts"
-    key = hashlib.sha256(str(fonts).encode("utf-8")).hexdigest()[:12]
-    folder = Path(tempfile.gettempdir()) / f"pia-fontconfig-{key}"
-    folder.mkdir(parents=True, exist_ok=True)
-    conf = folder / "fonts.conf"
-    aliases = "\n".join(
-        f"  <alias><family>{generic}</family><prefer><family>{first}</family>"
-        "<family>DejaVu Sans</family></prefer></alias>"
-        for generic, first in (
-            ("serif", "Liberation Serif"),
-            ("sans-serif", "Liberation Sans"),
-            ("monospace", "Liberation Mono"),
-        )
-    )
-    text = f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <dir>{fonts}</dir>
-  <cachedir>{folder / "cache"}</cachedir>
-{aliases}
-</fontconfig>
-"""
-    if not conf.exists() or conf.read_text(encoding="utf-8") != text:
-        conf.write_text(text, encoding="utf-8")
-    os.environ["FONTCONFIG_FILE"] = str(conf)
-
-
-_pin_fonts()
-
-import weasyprint  # noqa: E402  (after fontconfig is pinned)
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 _DATA_TYPES = {"image/svg+xml", "image/png"}
 _FONT_TYPES = {".ttf": "font/ttf"}

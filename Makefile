@@ -1,6 +1,6 @@
 # pia: two commands set everything up from a fresh clone.
 #   make report   -> reports/ice-irs.pdf
-#   make test     -> tests, ruff (lint + format), mypy --strict
+#   make test     -> tests, ruff (lint + format), mypy --strict, import-linter contracts
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -29,6 +29,7 @@ pytest: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy src

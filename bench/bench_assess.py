@@ -4,7 +4,7 @@
 
 CASE defaults to cases/ice-irs.yaml, or tests/data/valid/minimal.yaml when that is absent; every
 shipped rubric is used. Each in-process step runs N times (default 11) and a fresh ``pia validate``
-of the case and of rubrics/core.yaml runs N times too; the table gives min, median and max in
+of the case and of the core rubric runs N times too; the table gives min, median and max in
 milliseconds. The steps call the engine's own parts, so each is timed alone:
 
 - load: read and check the case and every shipped rubric (YAML, schema, CEL compilation);
@@ -23,17 +23,19 @@ from pathlib import Path
 
 from timing import time_command
 
-from pia.diagnostics import DiagnosticError
-from pia.engine.assess import Run, prepare, risk_result, rubric_result
+from pia.cel.rubric import LoadedRubric, load_rubrics
+from pia.engine.criteria import rubric_result
+from pia.engine.risks import risk_result
+from pia.engine.run import Run, prepare
 from pia.engine.sensitivity import sensitivity
-from pia.rubrics import LoadedRubric
-from pia.workspace import CaseFile, load_case_file, load_rubrics
+from pia.load.case import CaseFile, load_case_file
+from pia.model.diagnostics import DiagnosticError
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 DEFAULT_CASE = ROOT / "cases" / "ice-irs.yaml"
 FALLBACK_CASE = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
-CORE = ROOT / "rubrics" / "core.yaml"
+CORE = ROOT / "src" / "pia" / "data" / "rubrics" / "core.yaml"
 DEFAULT_RUNS = 11
 
 Row = tuple[str, list[float]]

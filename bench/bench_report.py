@@ -49,7 +49,8 @@ def final_html(case: Path, out: Path) -> Path:
     """The exact HTML pia hands to WeasyPrint for this case."""
     code = (
         "import sys; from pathlib import Path; "
-        "from pia.workspace import load_case_file, load_rubrics; from pia.engine import assess; "
+        "from pia.load.case import load_case_file; from pia.cel.rubric import load_rubrics; "
+        "from pia.engine import assess; "
         "from pia.render.html import render_html; "
         "cf = load_case_file(Path(sys.argv[1])); rs = load_rubrics(); "
         "a = assess(cf.case, rs, case_sha256=cf.sha256); "

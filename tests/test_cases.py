@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.engine import assess
+from pia.load.case import load_case_file
 from pia.model.assessment import Assessment, CriterionResult
-from pia.rubrics import LoadedRubric
-from pia.workspace import load_case_file, load_rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDENS = ROOT / "tests" / "cases"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from pia.cel.rubric import load_rubric
 from pia.cli import main
 from pia.render.json import parse_json
-from pia.rubrics import load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
@@ -184,7 +184,7 @@ def test_explain_unknown_criterion_exits_2_listing_the_criteria(
 
 
 def test_rubrics_lists_core_first_with_its_version(capsys: pytest.CaptureFixture[str]) -> None:
-    core = load_rubric(ROOT / "rubrics" / "core.yaml")
+    core = load_rubric(ROOT / "src" / "pia" / "data" / "rubrics" / "core.yaml")
     assert main(["rubrics"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first.split()[:3] == ["core", core.rubric.version, str(len(core.rubric.criteria))]
@@ -194,4 +194,4 @@ def test_rubrics_lists_core_first_with_its_version(capsys: pytest.CaptureFixture
 def test_rubrics_lists_every_shipped_rubric(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rubrics"]) == 0
     listed = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
-    assert listed == {p.stem for p in (ROOT / "rubrics").glob("*.yaml")}
+    assert listed == {p.stem for p in (ROOT / "src" / "pia" / "data" / "rubrics").glob("*.yaml")}

@@ -13,19 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from pia.engine.assess import prepare
-from pia.expr import (
-    Outcome,
-    Recorder,
-    Truth,
-    compile_expression,
-    evaluate,
-    evaluate_with_celpy,
-    new_environment,
-    to_cel,
-)
-from pia.rubrics import LoadedRubric
-from pia.workspace import load_case_file, load_rubrics
+from pia.cel.compile import compile_expression, new_environment
+from pia.cel.evaluate import Outcome, evaluate, evaluate_with_celpy
+from pia.cel.rubric import LoadedRubric, load_rubrics
+from pia.cel.values import Recorder, Truth, to_cel
+from pia.engine.run import prepare
+from pia.load.case import load_case_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from pia.engine.view import build_view
+from pia.load.case import load_case_file
 from pia.render.diagram import flow_svg
 from pia.render.fonts import pinned_fontconfig
-from pia.workspace import load_case_file
 
 ICE = Path(__file__).resolve().parent.parent / "cases" / "ice-irs.yaml"
 

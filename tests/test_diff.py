@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.cli import main
-from pia.diff import CaseDiff, diff_cases, parse_json, print_diff, render_json, render_markdown
-from pia.loader import load_case, load_case_text
-from pia.rubrics import LoadedRubric
-from pia.workspace import load_rubrics
+from pia.engine.diff import CaseDiff, diff_cases
+from pia.load.case import load_case, load_case_text
+from pia.render.diff import parse_json, print_diff, render_json, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 ICE = ROOT / "cases" / "ice-irs.yaml"

@@ -32,9 +32,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pia.cli import cli, main
-from pia.diagnostics import CODES
-from pia.docsgen import (
+from pia.authoring.docs import (
     CONFIDENCE_MEANINGS,
     PAGES,
     case_format_reference,
@@ -46,10 +44,13 @@ from pia.docsgen import (
     rubric_format_reference,
     view_field,
 )
+from pia.cel.rubric import allowed_paths
+from pia.cli import cli, main
 from pia.model.case import Case
 from pia.model.common import Confidence
+from pia.model.diagnostics import CODES
 from pia.model.rubric import Rubric
-from pia.rubrics import VIEW_FIELDS, allowed_paths
+from pia.model.view import VIEW_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

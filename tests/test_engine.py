@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from pia.diagnostics import DiagnosticError
+from pia.cel.rubric import LoadedRubric, load_rubric, load_rubrics
 from pia.engine import assess
-from pia.loader import load_case, load_case_text
+from pia.load.case import load_case, load_case_text
 from pia.model.assessment import Assessment, CriterionResult, EvidenceRef, IndicatorResult
+from pia.model.diagnostics import DiagnosticError
 from pia.render.json import parse_json, render_json
-from pia.rubrics import LoadedRubric, load_rubric
-from pia.workspace import load_rubrics
 
 DATA = Path(__file__).resolve().parent / "data"
 ENGINE = DATA / "engine"

@@ -22,13 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pia.cel.compile import compile_expression, new_environment
+from pia.cel.evaluate import evaluate
+from pia.cel.rubric import LoadedRubric, load_rubric, load_rubrics
+from pia.cel.values import Recorder, Truth, Unknown, to_cel
 from pia.engine import assess
-from pia.expr import Recorder, Truth, Unknown, compile_expression, evaluate, new_environment, to_cel
-from pia.loader import load_case
+from pia.load.case import load_case
 from pia.model.assessment import Assessment
 from pia.model.case import Case
-from pia.rubrics import LoadedRubric, load_rubric
-from pia.workspace import load_rubrics
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = [

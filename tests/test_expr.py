@@ -12,17 +12,9 @@ import re
 
 import pytest
 
-from pia.expr import (
-    ExprSyntaxError,
-    Outcome,
-    Recorder,
-    Truth,
-    Unknown,
-    compile_expression,
-    evaluate,
-    new_environment,
-    to_cel,
-)
+from pia.cel.compile import ExprSyntaxError, compile_expression, new_environment
+from pia.cel.evaluate import Outcome, evaluate
+from pia.cel.values import Recorder, Truth, Unknown, to_cel
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 

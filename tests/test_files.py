@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pia.files import write_atomic
+from pia.load.files import write_atomic
 
 
 def fail_replace(src: object, dst: object) -> None:

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from pia.cel.rubric import load_rubrics
 from pia.engine import assess
+from pia.load.case import load_case_file
 from pia.render.html import render_html
 from pia.render.pdf import PiaFetcher, html_to_pdf, render_pdf
-from pia.workspace import load_case_file, load_rubrics
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile" / "case.yaml"
 FORBIDDEN = ("/etc/passwd", "/etc/hostname")

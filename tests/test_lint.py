@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 from expectations import expected_problems, fixture_param, header_lines
+from pia.authoring.lint import CHECKS, lint_case
 from pia.cli import main
-from pia.diagnostics import CODES, Diagnostic, Severity
-from pia.lint import CHECKS, lint_case
-from pia.loader import load_case_located, read_text
-from pia.located import load_located
+from pia.load.case import load_case_located
+from pia.load.files import read_text
+from pia.load.located import load_located
+from pia.model.diagnostics import CODES, Diagnostic, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_DIR = ROOT / "tests" / "data" / "lint"

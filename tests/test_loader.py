@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from expectations import expected_problems, fixture_param
-from pia.diagnostics import CODES, Diagnostic, DiagnosticError
-from pia.loader import iter_refs, load_case, load_case_text, read_text
+from pia.load.case import load_case, load_case_text
+from pia.load.files import read_text
+from pia.load.references import iter_refs
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import partial_end, partial_start
+from pia.model.diagnostics import CODES, Diagnostic, DiagnosticError
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID_DIR = ROOT / "tests" / "data" / "invalid"

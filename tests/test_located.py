@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-import pia.located
-from pia.diagnostics import DiagnosticError
-from pia.located import MAX_BYTES, Located, Position, load_located
+import pia.load.located
+from pia.load.located import MAX_BYTES, Located, Position, load_located
+from pia.model.diagnostics import DiagnosticError
 
 
 def load(text: str | bytes) -> Located:
@@ -182,13 +182,13 @@ def test_size_limit_counts_utf8_bytes_not_characters() -> None:
 
 
 def test_node_count_over_the_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pia.located, "MAX_NODES", 50)
+    monkeypatch.setattr(pia.load.located, "MAX_NODES", 50)
     text = "items: [" + ", ".join(["1"] * 49) + "]\n"  # 51 nodes
     assert problems(text) == [("PIA-E006", 1, 1)]
 
 
 def test_node_count_at_the_cap_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pia.located, "MAX_NODES", 50)
+    monkeypatch.setattr(pia.load.located, "MAX_NODES", 50)
     text = (
         "items: [" + ", ".join(["1"] * 48) + "]\n"
     )  # the root, the list, 48 items; keys don't count
@@ -228,7 +228,7 @@ def test_control_character_message_is_one_line() -> None:
 def test_node_cap_stops_before_the_whole_file_is_composed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pia.located, "MAX_NODES", 10)
+    monkeypatch.setattr(pia.load.located, "MAX_NODES", 10)
     text = "[" + "1," * 200_000 + "]\n"
     start = time.perf_counter()
     assert problems(text) == [("PIA-E006", 1, 1)]

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pia.cli.new as new_command
+from pia.authoring.new import SCHEMA_LINE, Answers, quote, skeleton
 from pia.cli import cli, main
-from pia.commands import new as new_command
-from pia.loader import load_case_text
-from pia.located import load_located
+from pia.load.case import load_case_text
+from pia.load.located import load_located
 from pia.model.case import Case
-from pia.scaffold import SCHEMA_LINE, Answers, quote, skeleton
 
 TODAY = date(2025, 6, 1)
 #: ``section: []`` (or ``{}``) followed by a commented example, indented under it.

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from pia.diagnostics import Diagnostic, DiagnosticError
-from pia.located import load_located
-from pia.preview import (
+from pia.load.located import load_located
+from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.preview.server import (
     PreviewServer,
     Rendered,
     diagnostics_page,
@@ -156,7 +156,7 @@ def test_bad_edits_show_located_errors_and_recover(
 
 
 def test_a_named_rubric_file_is_watched(case_path: Path, tmp_path: Path) -> None:
-    shipped = Path(__file__).resolve().parents[1] / "rubrics" / "core.yaml"
+    shipped = Path(__file__).resolve().parents[1] / "src" / "pia" / "data" / "rubrics" / "core.yaml"
     rubric = tmp_path / "my-core.yaml"
     good = shipped.read_text(encoding="utf-8")
     rubric.write_text(good, encoding="utf-8")

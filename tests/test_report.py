@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from pia.cel.rubric import load_rubrics
 from pia.cli import main
 from pia.engine import assess
+from pia.load.case import load_case_file
 from pia.render.json import render_json
-from pia.workspace import load_case_file, load_rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 ICE = ROOT / "cases" / "ice-irs.yaml"

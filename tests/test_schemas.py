@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pia.schema import schema_names, schema_text
+from pia.model.jsonschema import schema_names, schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import pytest
 
+from pia.cel.values import Truth
 from pia.engine import score
-from pia.expr import Truth
 from pia.model.rubric import Criterion, Rubric
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from pia.cel.values import Unknown
 from pia.engine.view import build_view
-from pia.expr import Unknown
-from pia.loader import load_case, load_case_text
+from pia.load.case import load_case, load_case_text
 from pia.model.case import Case
 
 DATED = Path(__file__).resolve().parent / "data" / "engine" / "dated.yaml"

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pia.expr import Truth
+from pia.cel.values import Truth
 from pia.model.rubric import Criterion, Rubric
 
 UNKNOWN_LEVEL = "unknown"

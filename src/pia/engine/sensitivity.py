@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from celpy.evaluation import CELEvalError
 
+from pia.cel.evaluate import Outcome, evaluate
+from pia.cel.values import Truth, to_cel
 from pia.engine import score
-from pia.expr import Outcome, Truth, evaluate, to_cel
+from pia.engine.risks import risk_result, safeguard_statuses
+from pia.engine.run import Run
 from pia.model.assessment import Movement, SensitivityItem
 from pia.model.case import (
     Authority,
@@ -24,9 +27,6 @@ from pia.model.case import (
     Flow,
     Safeguard,
 )
-
-if TYPE_CHECKING:
-    from pia.engine.assess import Run
 
 #: For entries with a status history, the candidate values of the resolved status.
 _HISTORY_TYPES: dict[str, Any] = {
@@ -127,8 +127,6 @@ def _open_facts(run: Run) -> list[tuple[str, str, str]]:
 
 
 def sensitivity(run: Run) -> list[SensitivityItem]:
-    from pia.engine.assess import risk_result, safeguard_statuses
-
     base_levels = _levels(run)
     base_ratings = _ratings(run, base_levels)
     base_statuses = safeguard_statuses(run.view)

@@ -2,7 +2,7 @@
 
 The view is plain data (dicts, lists, scalars) built from the validated case:
 
-- every value the case writes as ``unknown`` becomes an :class:`~pia.expr.Unknown` that knows
+- every value the case writes as ``unknown`` becomes an :class:`~pia.cel.values.Unknown` that knows
   its path, so CEL yields unknown instead of a guess;
 - entries dated after the assessment date are left out (a ruling of 2026 does not exist in 2025);
 - dated histories (a flow's, a safeguard's status, an authority's standing) are resolved to the
@@ -19,28 +19,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
-
-from pia.expr import Unknown
+from pia.cel.values import Unknown
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import UNKNOWN, partial_start
-
-#: Sections whose entries carry a status history, and the field holding it.
-HISTORIES = {"flows": "status", "safeguards": "status", "authorities": "standing"}
-#: References the view resolves into the entries they name, so rubrics need no joins:
-#: ``f.subject_groups.exists(g, g.vulnerability == "high")`` instead of a nested ``exists`` over
-#: every subject for every flow. (section, new field) -> (id field, target section).
-JOINS: dict[tuple[str, str], tuple[str, str]] = {
-    ("flows", "data_elements"): ("data", "data"),
-    ("flows", "subject_groups"): ("subjects", "subjects"),
-    ("flows", "purpose_entries"): ("purposes", "purposes"),
-    ("flows", "authority_entries"): ("authorities", "authorities"),
-    ("risks", "mitigation_entries"): ("mitigations", "safeguards"),
-    ("risks", "subject_groups"): ("subjects", "subjects"),
-    ("safeguards", "flow_entries"): ("applies_to", "flows"),
-}
-#: Entry fields that date an entry itself: the entry does not exist before that date.
-ENTRY_DATES = {"oversight": "date", "timeline": "date", "litigation": "filed"}
+from pia.model.view import ENTRY_DATES, HISTORIES, JOINS
 
 
 def holds_on(since: str | None, until: str | None, day: date) -> bool:
@@ -184,7 +166,3 @@ def _mark(value: Any, path: str) -> Any:
     if isinstance(value, list):
         return [_mark(v, f"{path}[{i}]") for i, v in enumerate(value)]
     return value
-
-
-def model_fields_of(model: type[BaseModel]) -> set[str]:
-    return {info.alias or name for name, info in model.model_fields.items()}

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pia.cel.values import Unknown
 from pia.engine.view import build_view
-from pia.expr import Unknown
 from pia.model.assessment import Assessment, Movement, Recommendation
 from pia.model.case import ID_SECTIONS, Case
 from pia.render import charts

@@ -27,12 +27,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from pia.cel.rubric import LoadedRubric
+from pia.load.case import CaseFile
 from pia.model.assessment import Assessment
 from pia.render.fonts import pinned_fontconfig
 from pia.render.html import ASSET_SCHEME, assets_dir, render_html
 from pia.render.json import render_json
-from pia.rubrics import LoadedRubric
-from pia.workspace import CaseFile
 
 # Must run before WeasyPrint loads Pango (see pia.render.fonts).
 os.environ["FONTCONFIG_FILE"] = str(pinned_fontconfig())

@@ -1,0 +1,246 @@
+"""Checks beyond the schema: what makes an assessment weak (``pia validate --strict``).
+
+A case can load cleanly and still be a poor basis for an assessment: a claim nobody sourced, a
+source nobody cites, a rating with no reasons, a flow with no stated authority. Each check is a
+small generator over the validated case; positions come from the YAML, so every warning is a
+``file:line:col`` line like an error. Checks read the case and the date they are given, never the
+clock, so the same inputs give the same warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from pia.load.located import DataPath as Path
+from pia.load.located import Located, Position
+from pia.load.references import iter_refs
+from pia.model.case import Case
+from pia.model.common import UNKNOWN, Sourced
+from pia.model.diagnostics import Diagnostic, Severity
+
+#: A rationale shorter than this (after collapsing white space) cannot say why a rating was given.
+MIN_RATIONALE = 20
+#: Sections whose unknowns are not facts about the arrangement: a source's unknown publication
+#: date is a weak citation, and judgments are the assessor's, not the case's.
+NOT_FACTS = frozenset({"sources", "judgments"})
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """What every check reads: the case, where its parts stand in the file, and today's date."""
+
+    case: Case
+    located: Located
+    today: date
+
+    def warn(
+        self, code: str, position: Position, message: str, hint: str | None = None
+    ) -> Diagnostic:
+        return Diagnostic(
+            self.located.path,
+            position.line,
+            position.col,
+            code,
+            message,
+            hint,
+            Severity.WARNING,
+        )
+
+
+Check = Callable[[LintContext], Iterator[Diagnostic]]
+
+
+def lint_case(case: Case, located: Located, *, today: date) -> list[Diagnostic]:
+    """Warnings (severity WARNING, codes PIA-W1xx) for a case that loads but is weak."""
+    context = LintContext(case, located, today)
+    found = [d for _code, check in CHECKS for d in check(context)]
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+# --- walking the case ------------------------------------------------------------------------
+
+
+def entries(model: BaseModel, path: Path = (), label: str = "") -> Iterator[tuple[Path, str, Any]]:
+    """Every model in the tree with its data path and a readable label (``flows[F1].status[0]``).
+
+    Entries with an id are labelled by it, as the assessment's evidence paths are.
+    """
+    yield path, label, model
+    for name, info in type(model).model_fields.items():
+        key = info.alias or name
+        value = getattr(model, name)
+        prefix = f"{label}.{key}" if label else key
+        if isinstance(value, BaseModel):
+            yield from entries(value, (*path, key), prefix)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    ident = getattr(item, "id", None)
+                    yield from entries(item, (*path, key, i), f"{prefix}[{ident or i}]")
+        elif isinstance(value, dict):
+            for k, item in value.items():
+                if isinstance(item, BaseModel):
+                    yield from entries(item, (*path, key, k), f"{prefix}[{k}]")
+
+
+def count_unknowns(value: object) -> int:
+    """How many values in plain data are ``unknown``."""
+    if value == UNKNOWN:
+        return 1
+    if isinstance(value, dict):
+        return sum(count_unknowns(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sum(count_unknowns(v) for v in value)
+    return 0
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _meaningful(text: str) -> bool:
+    return len(" ".join(text.split())) >= MIN_RATIONALE
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+def claims_without_source(ctx: LintContext) -> Iterator[Diagnostic]:
+    """A claim that says how sure it is must say where it comes from.
+
+    ``confidence: unknown`` with no source is honest (looked for, not found); ``confirmed`` or
+    ``reported`` with no source is an assertion the reader cannot check.
+    """
+    for path, label, entry in entries(ctx.case):
+        if isinstance(entry, Sourced) and entry.confidence != UNKNOWN and not entry.sources:
+            yield ctx.warn(
+                "PIA-W101",
+                ctx.located.value_at((*path, "confidence")),
+                f"claim without a source: {label} is {entry.confidence!r} but cites no source",
+                "add the sources that support it, or write confidence: unknown",
+            )
+
+
+def uncited_sources(ctx: LintContext) -> Iterator[Diagnostic]:
+    """A source nobody cites supports nothing: either an entry forgot to cite it, or it can go."""
+    cited = {ident for _path, kind, ident in iter_refs(ctx.case) if kind == "source"}
+    for i, source in enumerate(ctx.case.sources):
+        if source.id not in cited:
+            yield ctx.warn(
+                "PIA-W102",
+                ctx.located.value_at(("sources", i, "id")),
+                f"source {source.id!r} is declared but never cited",
+                "cite it in the entries it supports, or remove it",
+            )
+
+
+def weak_rationales(ctx: LintContext) -> Iterator[Diagnostic]:
+    """A rating is analyst judgment; without its reasons a reviewer cannot weigh it."""
+    for key, judgment in sorted(ctx.case.judgments.items()):
+        if not _meaningful(judgment.rationale):
+            yield ctx.warn(
+                "PIA-W103",
+                ctx.located.value_at(("judgments", key, "rationale")),
+                f"judgment {key!r} has no meaningful rationale (under {MIN_RATIONALE} characters)",
+                "say why this level was given and what it rests on",
+            )
+    for i, risk in enumerate(ctx.case.risks):
+        if not _meaningful(risk.rationale):
+            yield ctx.warn(
+                "PIA-W103",
+                ctx.located.value_at(("risks", i, "rationale")),
+                f"risk {risk.id!r} has no meaningful rationale (under {MIN_RATIONALE} characters)",
+                "say why this likelihood and severity were given",
+            )
+
+
+def flows_without_authority(ctx: LintContext) -> Iterator[Diagnostic]:
+    """Every disclosure needs a legal basis; a flow that names none cannot be judged lawful.
+
+    If the authority is not known, declare one with ``relied_on: unknown`` and cite it, so the
+    gap shows in the assessment instead of being silently absent.
+    """
+    for i, flow in enumerate(ctx.case.flows):
+        if not flow.authorities:
+            yield ctx.warn(
+                "PIA-W104",
+                ctx.located.value_at(("flows", i, "authorities")),
+                f"flow {flow.id!r} names no authority",
+                "list the authorities it relies on under authorities",
+            )
+
+
+def risks_without_mitigation(ctx: LintContext) -> Iterator[Diagnostic]:
+    """A risk with no mitigating safeguard keeps its inherent rating: say so deliberately."""
+    for i, risk in enumerate(ctx.case.risks):
+        if not risk.mitigations:
+            yield ctx.warn(
+                "PIA-W105",
+                ctx.located.value_at(("risks", i, "mitigations")),
+                f"risk {risk.id!r} names no mitigating safeguard",
+                "list the safeguards that lower it under mitigations",
+            )
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def stale_as_of(ctx: LintContext) -> Iterator[Diagnostic]:
+    """Arrangements change: courts rule, safeguards fail. A case a year old describes the past."""
+    if ctx.case.as_of < _year_before(ctx.today):
+        yield ctx.warn(
+            "PIA-W106",
+            ctx.located.value_at(("as_of",)),
+            f"the case is as of {ctx.case.as_of.isoformat()}, more than a year before "
+            f"today ({ctx.today.isoformat()})",
+            "check what has changed since, then update as_of",
+        )
+
+
+def unknowns_per_section(ctx: LintContext) -> Iterator[Diagnostic]:
+    """Unknown is an honest value, but many of them make a weak assessment: one summary per
+    section, so the research agenda is visible without a warning per fact.
+
+    Fields left out that default to ``unknown`` (such as a flow's ``automated_matching``) count
+    too: the engine reads them as unknown just the same.
+    """
+    dumped = ctx.case.model_dump(mode="json", by_alias=True)
+    for name, info in Case.model_fields.items():
+        key = info.alias or name
+        if key in NOT_FACTS:
+            continue
+        total = count_unknowns(dumped[key])
+        if not total:
+            continue
+        data = ctx.located.data
+        written = count_unknowns(data.get(key)) if isinstance(data, dict) else 0
+        left_out = total - written
+        extra = f" ({left_out} of them left out, unknown by default)" if left_out > 0 else ""
+        verb = "is" if total == 1 else "are"
+        yield ctx.warn(
+            "PIA-W107",
+            ctx.located.key_at((key,)),
+            f"{key}: {_plural(total, 'fact', 'facts')} {verb} unknown{extra}; "
+            "see pia assess's information gaps",
+        )
+
+
+#: The checks in the order they are documented; their warnings are sorted by position.
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("PIA-W101", claims_without_source),
+    ("PIA-W102", uncited_sources),
+    ("PIA-W103", weak_rationales),
+    ("PIA-W104", flows_without_authority),
+    ("PIA-W105", risks_without_mitigation),
+    ("PIA-W106", stale_as_of),
+    ("PIA-W107", unknowns_per_section),
+)

@@ -1,0 +1,347 @@
+"""CEL syntax trees compiled to Python closures: celpy's results, an order of magnitude faster.
+
+celpy parses every indicator and defines what it means; its interpreter walks the syntax tree on
+every evaluation, which on a large case costs milliseconds per expression. This module turns a
+parsed tree, once, into nested closures that call the very same operator functions the
+interpreter calls (pia's Kleene ``&&``, ``||`` and ``!``, its strict ``==``, celpy's ``in``,
+``size`` and the rest) in the same order, and that record the same reads and the same evidence
+(see :class:`pia.expr.Recorder`).
+
+celpy stays the reference. A construct the closures do not cover (one the shipped rubrics do
+not use, such as ``?:`` or ``filter``) makes :func:`compile_closure` return ``None``; any error
+that is not an unknown fact (a missing field, a type mismatch) raises :class:`Fallback` while
+evaluating. In both cases :func:`pia.expr.evaluate` asks celpy instead, so a real error gets
+celpy's own message and celpy's own absorption rules. A differential test evaluates every
+shipped indicator both ways, on both shipped cases at several dates.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import ChainMap
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import celpy.evaluation
+import lark
+from celpy import celtypes
+from celpy.evaluation import CELEvalError
+
+if TYPE_CHECKING:
+    from pia.cel.values import Recorder
+
+Env = Mapping[str, Any]
+Node = Callable[[Env, "Recorder"], Any]
+Decisive = Callable[[str, Any, Sequence[tuple[set[tuple[str, str]], Any]]], list[set[Any]]]
+IsUnknown = Callable[[Any], bool]
+
+#: Grammar rules whose evaluation, with a single child, is exactly the child's value: celpy's
+#: methods for them return ``visit_children(tree)[0]``. The closures skip them, and so does
+#: pia's faster walk of celpy's interpreter (pia.expr).
+PASS_THROUGH = frozenset(
+    {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication"}
+    | {"unary", "member"}
+)
+_BINARY = {
+    "relation_lt": "_<_",
+    "relation_le": "_<=_",
+    "relation_ge": "_>=_",
+    "relation_gt": "_>_",
+    "relation_eq": "_==_",
+    "relation_ne": "_!=_",
+    "relation_in": "_in_",
+    "addition_add": "_+_",
+    "addition_sub": "_-_",
+    "multiplication_mul": "_*_",
+    "multiplication_div": "_/_",
+    "multiplication_mod": "_%_",
+}
+_MACROS = frozenset({"exists", "all", "map"})
+
+
+class Fallback(Exception):
+    """Raised while evaluating: let celpy evaluate this expression (a real error happened)."""
+
+
+class Unsupported(Exception):
+    """Raised while compiling: the closures do not cover this construct."""
+
+
+def compile_closure(
+    tree: lark.Tree[Any],
+    functions: Mapping[str, Any],
+    new_activation: Callable[[], Any],
+    *,
+    decisive: Decisive,
+    is_unknown: IsUnknown,
+) -> Node | None:
+    """The closure for a parsed expression, or None if it uses a construct not covered here.
+
+    ``functions`` are the ones the expression's celpy program was given (pia's overrides);
+    celpy's base functions stand behind them, as in celpy's own activations.
+    """
+    compiler = _Compiler(
+        ChainMap(dict(functions), celpy.evaluation.base_functions),
+        new_activation,
+        decisive,
+        is_unknown,
+    )
+    try:
+        return compiler.node(tree)
+    except Unsupported:
+        return None
+
+
+class _Compiler:
+    def __init__(
+        self,
+        functions: Mapping[str, Any],
+        new_activation: Callable[[], Any],
+        decisive: Decisive,
+        is_unknown: IsUnknown,
+    ) -> None:
+        self.functions = functions
+        self.new_activation = new_activation
+        self.decisive = decisive
+        self.is_unknown = is_unknown
+
+    def function(self, name: str) -> Any:
+        try:
+            return self.functions[name]
+        except KeyError:
+            raise Unsupported(name) from None
+
+    def checked(self, value: Any) -> Any:
+        """An unknown fact flows on as a value; any other error is celpy's to report."""
+        if isinstance(value, CELEvalError) and not self.is_unknown(value):
+            raise Fallback
+        return value
+
+    def node(self, tree: Any) -> Node:
+        if not isinstance(tree, lark.Tree):
+            raise Unsupported(repr(tree))
+        while tree.data in PASS_THROUGH and len(tree.children) == 1:
+            tree = tree.children[0]
+            if not isinstance(tree, lark.Tree):
+                raise Unsupported(repr(tree))
+        builder = getattr(self, f"build_{tree.data}", None)
+        if builder is None:
+            raise Unsupported(tree.data)
+        node: Node = builder(tree)
+        return node
+
+    # --- operators ---------------------------------------------------------------------------
+
+    def build_conditionalor(self, tree: lark.Tree[Any]) -> Node:
+        return self.logical(tree, "_||_")
+
+    def build_conditionaland(self, tree: lark.Tree[Any]) -> Node:
+        return self.logical(tree, "_&&_")
+
+    def logical(self, tree: lark.Tree[Any], name: str) -> Node:
+        left, right = (self.node(child) for child in tree.children)
+        fn = self.function(name)
+        checked = self.checked
+
+        def logical(env: Env, rec: Recorder) -> Any:
+            a = left(env, rec)  # both sides are always evaluated, as celpy does: both
+            b = right(env, rec)  # record their reads
+            try:
+                return checked(fn(a, b))
+            except TypeError:
+                raise Fallback from None
+
+        return logical
+
+    def build_relation(self, tree: lark.Tree[Any]) -> Node:
+        return self.binary(tree)
+
+    def build_addition(self, tree: lark.Tree[Any]) -> Node:
+        return self.binary(tree)
+
+    def build_multiplication(self, tree: lark.Tree[Any]) -> Node:
+        return self.binary(tree)
+
+    def binary(self, tree: lark.Tree[Any]) -> Node:
+        """``a OP b``: the tree is ``[OP-node [a], b]``."""
+        op_tree, right_tree = tree.children
+        if op_tree.data not in _BINARY or len(op_tree.children) != 1:
+            raise Unsupported(op_tree.data)
+        left = self.node(op_tree.children[0])
+        right = self.node(right_tree)
+        fn = self.function(_BINARY[op_tree.data])
+        checked = self.checked
+
+        def binary(env: Env, rec: Recorder) -> Any:
+            a = left(env, rec)
+            b = right(env, rec)
+            try:
+                return checked(fn(a, b))
+            except (TypeError, ValueError, ZeroDivisionError):
+                raise Fallback from None
+
+        return binary
+
+    def build_unary(self, tree: lark.Tree[Any]) -> Node:
+        op_tree, right_tree = tree.children
+        name = {"unary_not": "!_", "unary_neg": "-_"}.get(op_tree.data)
+        if name is None:
+            raise Unsupported(op_tree.data)
+        right = self.node(right_tree)
+        fn = self.function(name)
+        checked = self.checked
+
+        def unary(env: Env, rec: Recorder) -> Any:
+            try:
+                return checked(fn(right(env, rec)))
+            except (TypeError, ValueError):
+                raise Fallback from None
+
+        return unary
+
+    # --- members and macros ------------------------------------------------------------------
+
+    def build_member_dot(self, tree: lark.Tree[Any]) -> Node:
+        base = self.node(tree.children[0])
+        name = str(tree.children[1])
+
+        def member_dot(env: Env, rec: Recorder) -> Any:
+            value = base(env, rec)
+            if isinstance(value, CELEvalError):
+                return value
+            if not isinstance(value, celtypes.MapType):
+                raise Fallback
+            try:
+                return value[name]  # a TracedMap records the read
+            except KeyError:
+                raise Fallback from None
+
+        return member_dot
+
+    def build_member_dot_arg(self, tree: lark.Tree[Any]) -> Node:
+        """``list.exists(x, body)``, ``list.all(x, body)`` and ``list.map(x, body)``.
+
+        Every element is evaluated (no short cut, so every read is recorded), each in its own
+        read frame, and the elements that decided the result become the evidence, exactly as
+        pia's hooks on celpy's macros do.
+        """
+        name = str(tree.children[1])
+        args = tree.children[2] if len(tree.children) > 2 else None
+        if name not in _MACROS or not isinstance(args, lark.Tree) or len(args.children) != 2:
+            raise Unsupported(name)
+        var_tree, body_tree = args.children
+        idents = list(var_tree.find_data("ident"))
+        if len(idents) != 1:
+            raise Unsupported("macro variable")
+        var = str(idents[0].children[0])
+        source = self.node(tree.children[0])
+        body = self.node(body_tree)
+        keep_errors = name != "map"  # map keeps unknown elements too; real errors fall back
+        is_unknown, decisive, checked = self.is_unknown, self.decisive, self.checked
+
+        def macro(env: Env, rec: Recorder) -> Any:
+            rec.macros.append([])
+            try:
+                items = source(env, rec)
+                if isinstance(items, CELEvalError):
+                    result: Any = items
+                else:
+                    if not isinstance(items, celtypes.ListType):
+                        raise Fallback
+                    values = []
+                    for item in items:
+                        rec.frames.append(set())
+                        try:
+                            value = body({**env, var: item}, rec)
+                        finally:
+                            reads = rec.frames.pop()
+                        if isinstance(value, CELEvalError) and not (
+                            keep_errors or is_unknown(value)
+                        ):
+                            raise Fallback
+                        rec.macros[-1].append((reads, value))
+                        values.append(value)
+                    result = _fold(name, values)
+            finally:
+                elements = rec.macros.pop()
+            for reads in decisive(name, result, elements):
+                rec.frames[-1] |= reads
+            return checked(result)
+
+        return macro
+
+    # --- primaries ---------------------------------------------------------------------------
+
+    def build_primary(self, tree: lark.Tree[Any]) -> Node:
+        child = tree.children[0]
+        kind = child.data
+        if kind in ("literal", "list_lit"):
+            return self.constant(tree)
+        if kind == "paren_expr":
+            return self.node(child.children[0])
+        if kind == "ident":
+            return self.identifier(str(child.children[0]))
+        if kind == "ident_arg":
+            return self.call(child)
+        raise Unsupported(kind)
+
+    def constant(self, tree: lark.Tree[Any]) -> Node:
+        """A literal or a list of literals, converted by celpy itself, once."""
+        for node in tree.iter_subtrees():
+            if node.data in ("ident", "ident_arg", "member_dot", "member_dot_arg", "map_lit"):
+                raise Unsupported("a list that reads the case")
+        evaluator = celpy.evaluation.Evaluator(ast=tree, activation=self.new_activation())
+        try:
+            value = evaluator.evaluate()
+        except CELEvalError:
+            raise Unsupported("a literal celpy rejects") from None
+
+        def constant(env: Env, rec: Recorder) -> Any:
+            return value
+
+        return constant
+
+    def identifier(self, name: str) -> Node:
+        def identifier(env: Env, rec: Recorder) -> Any:
+            try:
+                return env[name]
+            except KeyError:
+                raise Fallback from None
+
+        return identifier
+
+    def call(self, tree: lark.Tree[Any]) -> Node:
+        """``f(a, b)``: every argument is evaluated first; an unknown one is the result."""
+        name = str(tree.children[0])
+        if name in ("has", "dyn"):
+            raise Unsupported(name)
+        fn = self.function(name)
+        arg_trees = tree.children[1].children if len(tree.children) > 1 else []
+        args = [self.node(a) for a in arg_trees]
+        checked = self.checked
+
+        def call(env: Env, rec: Recorder) -> Any:
+            values = [a(env, rec) for a in args]
+            for value in values:
+                if isinstance(value, CELEvalError):
+                    return value
+            try:
+                return checked(fn(*values))
+            except (TypeError, ValueError, AttributeError):
+                raise Fallback from None
+
+        return call
+
+
+def _fold(name: str, values: list[Any]) -> Any:
+    """Fold the element results as celpy's macros do (its operators, looked up at call time)."""
+    if name == "map":
+        return celtypes.ListType(values)
+    operator: Callable[[Any, Any], Any] = (
+        celtypes.logical_or if name == "exists" else celtypes.logical_and
+    )
+    start: Any = celtypes.BoolType(name != "exists")
+    try:
+        return functools.reduce(operator, values, start)
+    except TypeError:
+        raise Fallback from None

@@ -1,0 +1,115 @@
+"""The functions pia gives CEL: Kleene `&&`, `||` and `!`, strict `==`, `known` and `at_least`.
+
+Only errors that come from unknown facts stay unknown: any other runtime error (a type mismatch, a
+missing key) is reported as a problem in the rubric, never as a quiet ``false``.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import celpy.evaluation
+from celpy import celtypes
+from celpy.evaluation import CELEvalError
+
+from pia.cel.values import is_unknown
+
+
+def _known(entry: Any, name: Any) -> Any:
+    """``known(entry, "field")``: true when the entry states the field, false when the case marks
+    it unknown. It never yields unknown itself, so rubrics can ask whether a fact is settled."""
+    if not isinstance(entry, celtypes.MapType):
+        return CELEvalError("known() expects an entry and a field name", TypeError, None)
+    try:
+        value = entry[name]
+    except KeyError:
+        return CELEvalError(f"no field {name!r} in entry", KeyError, None)
+    return celtypes.BoolType(not isinstance(value, CELEvalError))
+
+
+def prefer_error(x: CELEvalError, y: CELEvalError) -> CELEvalError:
+    """Two errors met: a real error wins over an unknown fact, so it is never hidden."""
+    return y if is_unknown(x) and not is_unknown(y) else x
+
+
+def _and(x: Any, y: Any) -> Any:
+    """Kleene and: celpy turns ``error && error`` into a fresh overload error, which would lose
+    that both sides were merely unknown; keep the original error instead."""
+    return celtypes.logical_and(x, y)
+
+
+def _or(x: Any, y: Any) -> Any:
+    return celtypes.logical_or(x, y)
+
+
+def _not(x: Any) -> Any:
+    if isinstance(x, CELEvalError):
+        return x
+    return celtypes.logical_not(x)
+
+
+def _at_least(values: Any, count: Any) -> Any:
+    """``at_least(list, n)``: Kleene counting over a list of true/false/unknown, such as
+    ``case.oversight.map(o, o.independent)``. True when n are true whatever the unknowns turn
+    out to be; false when they cannot reach n even if every unknown were true; else unknown."""
+    if not isinstance(values, celtypes.ListType) or not isinstance(count, celtypes.IntType):
+        return CELEvalError("at_least() expects a list and a whole number", TypeError, None)
+    trues = sum(1 for v in values if isinstance(v, celtypes.BoolType) and bool(v))
+    unknowns = [v for v in values if is_unknown(v)]
+    if trues >= int(count):
+        return celtypes.BoolType(True)
+    if trues + len(unknowns) < int(count):
+        return celtypes.BoolType(False)
+    return unknowns[0]
+
+
+def _condition(cond: Any, left: Any, right: Any) -> Any:
+    """``c ? a : b``: an unknown condition makes the whole expression unknown."""
+    if isinstance(cond, CELEvalError):
+        return cond
+    return celtypes.logical_condition(cond, left, right)
+
+
+def _mismatched(a: Any, b: Any) -> CELEvalError | None:
+    """celpy's BoolType is an int, so ``true == "true"`` would quietly be false. A bool compared
+    with anything but a bool (or null) is an error, as CEL specifies: a rubric typo must show."""
+    for x, y in ((a, b), (b, a)):
+        if (
+            isinstance(x, celtypes.BoolType)
+            and not isinstance(y, celtypes.BoolType)
+            and y is not None
+            and not isinstance(y, CELEvalError)
+        ):
+            return CELEvalError(
+                f"no such overload: bool compared with {type(y).__name__}", TypeError, None
+            )
+    return None
+
+
+#: celpy's ``bool_eq``/``bool_ne`` build this same wrapper on every call; build it once.
+_BOOL_EQ = celpy.evaluation.boolean(operator.eq)
+_BOOL_NE = celpy.evaluation.boolean(operator.ne)
+
+
+def _eq(a: Any, b: Any) -> Any:
+    return _mismatched(a, b) or _BOOL_EQ(a, b)
+
+
+def _ne(a: Any, b: Any) -> Any:
+    return _mismatched(a, b) or _BOOL_NE(a, b)
+
+
+FUNCTIONS = {
+    "known": _known,
+    "_?_:_": _condition,
+    "_==_": _eq,
+    "_!=_": _ne,
+    "at_least": _at_least,
+    "_&&_": _and,
+    "_||_": _or,
+    "!_": _not,
+}
+
+# celpy's ``exists`` and ``all`` macros fold their elements with ``celtypes.logical_or`` and
+# ``celtypes.logical_and``, looked up at call time. Those raise on two error operands, so

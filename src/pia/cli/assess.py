@@ -1,0 +1,68 @@
+"""`pia assess CASE`: score a case against the rubrics and write the report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from pia.cli.options import as_of_option, rubric_option
+
+FORMATS = ("pdf", "html", "json", "md")
+
+
+def _parse_formats(value: str) -> list[str]:
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise click.BadParameter(
+            f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}"
+        )
+    return formats
+
+
+@click.command(name="assess")
+@click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
+@rubric_option()
+@click.option(
+    "--format",
+    "formats",
+    default="pdf",
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated outputs: pdf, html, json, md.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Output folder ('-' prints a single text format to stdout).",
+)
+@as_of_option()
+def assess(
+    case_path: Path, rubrics: tuple[str, ...], formats: str, out: Path, as_of: date | None
+) -> None:
+    """Score a case against the rubrics and write the report.
+
+    Writes OUT/<case id>.<format> for each format; files are replaced atomically.
+    """
+    from pia.cel.rubric import load_rubrics
+    from pia.engine import assess as run_assess
+    from pia.load.case import load_case_file
+    from pia.render.outputs import write_outputs
+
+    wanted = _parse_formats(formats)
+    if str(out) == "-" and (len(wanted) != 1 or wanted[0] == "pdf"):
+        raise click.BadParameter("--out - needs exactly one text format (json, md or html)")
+    case_file = load_case_file(case_path)
+    loaded = load_rubrics(rubrics)
+    assessment = run_assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
+    if str(out) == "-":
+        from pia.render.outputs import render_text
+
+        click.echo(render_text(wanted[0], assessment, case_file, loaded), nl=False)
+        return
+    for written in write_outputs(wanted, out, assessment, case_file, loaded):
+        click.echo(f"wrote {written}")

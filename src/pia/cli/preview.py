@@ -1,0 +1,117 @@
+"""`pia preview CASE`: a live HTML preview of the report that re-renders when a file is saved."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from pia.cli.options import as_of_option, rubric_option
+
+
+def _check_rubrics(rubrics: tuple[str, ...]) -> None:
+    from pia.load.workspace import shipped_rubric_paths
+
+    shipped = [p.stem for p in shipped_rubric_paths()]
+    for name in rubrics:
+        if name not in shipped and not name.endswith((".yaml", ".yml")):
+            raise click.BadParameter(
+                f"no rubric {name!r}; shipped rubrics: {', '.join(shipped)} (or name a .yaml file)",
+                param_hint="--rubric",
+            )
+
+
+def _has_display() -> bool:
+    """Whether a browser window can be opened (on Linux without a display, webbrowser would
+    start a text-mode browser in this terminal)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_browser(url: str) -> None:
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url)
+    except Exception:  # a broken browser setup must not stop the preview
+        opened = False
+    if not opened:
+        click.echo("could not open a browser; open the URL above yourself")
+
+
+@click.command(name="preview")
+@click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
+@rubric_option()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@as_of_option()
+@click.option("--no-open", is_flag=True, help="Do not open a browser; just print the URL.")
+@click.pass_context
+def preview(
+    ctx: click.Context,
+    case_path: Path,
+    rubrics: tuple[str, ...],
+    port: int,
+    as_of: date | None,
+    no_open: bool,
+) -> None:
+    """Serve a live HTML preview of CASE's report on 127.0.0.1.
+
+    The report is rendered again whenever the case file or a rubric file is saved, and the page
+    in the browser reloads itself. While a file has problems the page lists them as
+    FILE:LINE:COL in place of the report. Stop with Ctrl-C.
+    """
+    from pia.load.files import read_text
+    from pia.preview.server import PreviewServer
+
+    _check_rubrics(rubrics)
+    read_text(case_path)  # an unreadable case is a usage error; a broken one is shown live
+    debug = bool((ctx.obj or {}).get("debug"))
+    server = PreviewServer(case_path, rubrics, as_of=as_of, port=port, log=click.echo, debug=debug)
+    try:
+        server.start()
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"
+        ) from None
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    # Both signals are set explicitly: a process started from a background job inherits
+    # SIGINT as ignored, and Python then installs no KeyboardInterrupt for Ctrl-C.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = (
+        {sig: signal.signal(sig, on_term) for sig in (signal.SIGINT, signal.SIGTERM)}
+        if in_main
+        else {}
+    )
+    try:
+        click.echo(f"pia preview of {case_path} at {server.url}  (Ctrl-C to stop)")
+        if not no_open:
+            if _has_display():
+                _open_browser(server.url)
+            else:
+                click.echo("no display found; open the URL above in a browser")
+        forever = threading.Event()
+        while not forever.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        click.echo("stopping…")
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("stopped")

@@ -1,0 +1,225 @@
+"""Criterion and rubric results: levels from indicator states, evidence, judgments, crosswalk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pia.cel.evaluate import Outcome
+from pia.cel.rubric import LoadedRubric
+from pia.cel.values import Truth
+from pia.engine import score
+from pia.engine.run import TRUTH_VALUES, Run
+from pia.model.assessment import (
+    BandInfo,
+    CriterionResult,
+    CrosswalkLink,
+    EvidenceRef,
+    IndicatorResult,
+    JudgmentResult,
+    LevelInfo,
+    RubricResult,
+)
+from pia.model.case import Case
+from pia.model.rubric import Criterion, Rubric
+
+
+def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
+    by_entry: dict[str, set[str]] = {}
+    for entry, fld in outcome.evidence:
+        if entry in run.entries:
+            by_entry.setdefault(entry, set()).add(fld)
+    refs = []
+    for entry in sorted(by_entry):
+        section, confidence, sources = run.entries[entry]
+        if by_entry[entry] & {"status", "standing"}:
+            # the status in force on the date rests on its own sources (a ruling, an audit)
+            extra = run.status_sources.get(entry, ())
+            sources = (*extra, *(s for s in sources if s not in extra))
+        refs.append(
+            EvidenceRef(
+                entry=entry,
+                section=section,
+                fields=tuple(sorted(by_entry[entry])),
+                confidence=confidence,
+                sources=sources,
+            )
+        )
+    return tuple(refs)
+
+
+def unknown_reads(run: Run, outcome: Outcome) -> tuple[str, ...]:
+    found = []
+    for entry, fld in sorted(outcome.evidence):
+        cel_map = run.maps.get(entry)
+        if cel_map is not None and cel_map.is_unknown(fld):
+            found.append(f"{entry}.{fld}")
+    return tuple(found)
+
+
+def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> CriterionResult:
+    rubric = loaded.rubric
+    truths = run.truths(rubric, criterion)
+    derived = score.criterion_level(rubric, criterion, truths)
+    indicators = []
+    evidence_conf: list[str] = []
+    for ind in criterion.indicators:
+        outcome = run.outcomes[(rubric.id, criterion.id, ind.id)]
+        refs = evidence_refs(run, outcome)
+        if outcome.truth is not Truth.UNKNOWN:
+            evidence_conf.extend(r.confidence for r in refs)
+        indicators.append(
+            IndicatorResult(
+                id=ind.id,
+                description=ind.description,
+                when=ind.when,
+                effect=ind.effect,
+                weight=ind.weight,
+                state=TRUTH_VALUES[outcome.truth],
+                bearing=score.bearing(ind.effect, outcome.truth),
+                caps=ind.caps,
+                evidence=refs,
+                unknown_facts=unknown_reads(run, outcome),
+            )
+        )
+    confidence, detail = criterion_confidence(derived.determined, evidence_conf)
+    levels = {lv.id: lv for lv in rubric.scale}
+    label = levels[derived.level].label if derived.level in levels else "Unknown"
+    meaning = criterion.levels.get(
+        derived.level, "The indicators could not be settled from the case."
+    )
+    judgment = judgment_result(run.case, rubric, criterion, derived.level)
+    at_best_level = derived.level == rubric.scale[0].id
+    return CriterionResult(
+        id=f"{rubric.id}.{criterion.id}",
+        title=criterion.title,
+        question=criterion.question,
+        why=criterion.why,
+        references=tuple(f"{r.framework} {r.ref}" for r in criterion.references),
+        weight=criterion.weight,
+        critical=criterion.critical,
+        level=derived.level,
+        label=label,
+        level_meaning=meaning,
+        score=round(score.level_value(rubric, derived.level) * criterion.weight, 3),
+        share=round(derived.share, 3),
+        best_case_level=derived.best_case_level,
+        capped_by=derived.capped_by,
+        confidence=confidence,  # type: ignore[arg-type]
+        confidence_detail=detail,
+        indicators=tuple(indicators),
+        judgment=judgment,
+        recommendation=None if at_best_level else criterion.recommendation,
+        false_positives=criterion.false_positives,
+        dhs_pia_section=criterion.dhs_pia_section,
+    )
+
+
+def criterion_confidence(determined: float, evidence: list[str]) -> tuple[str, str]:
+    """High when nothing is unknown and most evidence is confirmed; low when half the indicator
+    weight is unknown or most evidence is only reported, alleged or disputed."""
+    confirmed = sum(1 for c in evidence if c == "confirmed")
+    share = confirmed / len(evidence) if evidence else 0.0
+    detail = (
+        f"{round(100 * determined)}% of indicator weight settled; "
+        f"{confirmed} of {len(evidence)} evidence entries confirmed"
+    )
+    if determined < 0.5 or (evidence and share < 0.4) or not evidence:
+        return "low", detail
+    if determined == 1.0 and share >= 0.75:
+        return "high", detail
+    return "medium", detail
+
+
+def judgment_result(
+    case: Case, rubric: Rubric, criterion: Criterion, derived: str
+) -> JudgmentResult | None:
+    judged = case.judgments.get(f"{rubric.id}.{criterion.id}")
+    if judged is None:
+        return None
+    labels = {lv.id: lv.label for lv in rubric.scale}
+    return JudgmentResult(
+        level=judged.level,
+        label=labels.get(judged.level, judged.level),
+        rationale=judged.rationale,
+        sources=judged.sources,
+        by=judged.by,
+        agrees=judged.level == derived,
+    )
+
+
+def rubric_result(run: Run, loaded: LoadedRubric) -> RubricResult:
+    rubric = loaded.rubric
+    criteria = [criterion_result(run, loaded, c) for c in rubric.criteria]
+    levels = {c.id: cr.level for c, cr in zip(rubric.criteria, criteria, strict=True)}
+    total, rating, uncapped, reason = score.rating(rubric, levels)
+    bands = {b.id: b.label for b in rubric.bands}
+    counts = {lv.id: 0 for lv in rubric.scale} | {score.UNKNOWN_LEVEL: 0}
+    for cr in criteria:
+        counts[cr.level] += 1
+    return RubricResult(
+        id=rubric.id,
+        title=rubric.title,
+        version=rubric.version,
+        sha256=loaded.sha256,
+        framework=rubric.framework.name,
+        framework_citation=rubric.framework.citation,
+        binding=rubric.framework.binding,
+        score=total,
+        rating=rating,
+        rating_label=bands[rating],
+        uncapped_rating=uncapped,
+        cap_reason=reason,
+        scale=tuple(
+            LevelInfo(id=lv.id, label=lv.label, value=lv.value, meaning=lv.meaning)
+            for lv in rubric.scale
+        ),
+        bands=tuple(
+            BandInfo(id=b.id, label=b.label, min=b.min, meaning=b.meaning) for b in rubric.bands
+        ),
+        criteria=tuple(criteria),
+        level_counts=counts,
+    )
+
+
+def link_crosswalk(
+    results: list[RubricResult], rubrics: Sequence[LoadedRubric]
+) -> list[RubricResult]:
+    """Attach, to each criterion, the level of the criteria in other rubrics it maps onto."""
+    by_id = {c.id: c for r in results for c in r.criteria}
+    declared = {
+        f"{loaded.rubric.id}.{c.id}": c.crosswalk
+        for loaded in rubrics
+        for c in loaded.rubric.criteria
+    }
+    out = []
+    for result in results:
+        criteria = []
+        for cr in result.criteria:
+            links = tuple(
+                CrosswalkLink(
+                    criterion=other,
+                    title=by_id[other].title,
+                    level=by_id[other].level,
+                    label=by_id[other].label,
+                )
+                for other in declared.get(cr.id, ())
+                if other in by_id
+            )
+            criteria.append(cr.model_copy(update={"crosswalk": links}))
+        out.append(result.model_copy(update={"criteria": tuple(criteria)}))
+    return out
+
+
+def key_findings(results: Sequence[RubricResult], limit: int = 5) -> tuple[str, ...]:
+    """The first rubric's criteria short of its best level: critical ones first, then the
+    lowest levels, then the heaviest weights; rubric order breaks ties."""
+    if not results:
+        return ()
+    first = results[0]
+    values = {lv.id: lv.value for lv in first.scale}
+    short = [c for c in first.criteria if c.level != first.scale[0].id]
+    ranked = sorted(
+        enumerate(short),
+        key=lambda ic: (not ic[1].critical, values.get(ic[1].level, 0.0), -ic[1].weight, ic[0]),
+    )
+    return tuple(c.id for _, c in ranked[:limit])

@@ -1,0 +1,126 @@
+"""One assessment run: the as-of view as CEL values, and every indicator evaluated once.
+
+Scoring and the sensitivity analysis share a :class:`Run`: the sensitivity analysis substitutes
+one fact at a time into the same CEL maps and re-evaluates the indicators that read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pia.cel.evaluate import Outcome, evaluate
+from pia.cel.rubric import LoadedRubric
+from pia.cel.values import Recorder, TracedMap, Truth, to_cel
+from pia.engine.view import build_view
+from pia.model.assessment import TruthValue
+from pia.model.case import ID_SECTIONS, Case
+from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.rubric import Criterion, Rubric
+
+TRUTH_VALUES: dict[Truth, TruthValue] = {
+    Truth.TRUE: "true",
+    Truth.FALSE: "false",
+    Truth.UNKNOWN: "unknown",
+}
+
+
+@dataclass
+class Run:
+    """Everything one assessment run evaluates, shared by scoring and the sensitivity analysis."""
+
+    case: Case
+    rubrics: Sequence[LoadedRubric]
+    day: date
+    view: dict[str, Any]
+    recorder: Recorder
+    activation: dict[str, Any]
+    #: entry id -> the CEL map standing for it (for substituting one fact at a time)
+    maps: dict[str, TracedMap]
+    #: entry id -> (section, confidence, sources)
+    entries: dict[str, tuple[str, str, tuple[str, ...]]]
+    outcomes: dict[tuple[str, str, str], Outcome] = field(default_factory=dict)
+    #: entry id -> sources of the status in force on the date (flows, safeguards, authorities)
+    status_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def truths(self, rubric: Rubric, criterion: Criterion) -> dict[str, Truth]:
+        return {
+            ind.id: self.outcomes[(rubric.id, criterion.id, ind.id)].truth
+            for ind in criterion.indicators
+        }
+
+    def evaluate_all(self) -> None:
+        """Evaluate every indicator once. Rubrics often ask the same question (the same CEL
+        text); within one run the answer is the same, so it is computed once."""
+        problems: list[Diagnostic] = []
+        by_source: dict[str, Outcome] = {}
+        for loaded in self.rubrics:
+            for criterion in loaded.rubric.criteria:
+                for ind in criterion.indicators:
+                    compiled = loaded.compiled[(criterion.id, ind.id)]
+                    outcome = by_source.get(compiled.source)
+                    if outcome is None:
+                        outcome = evaluate(compiled, self.activation, self.recorder)
+                        by_source[compiled.source] = outcome
+                    if outcome.error is not None:
+                        line, col = loaded.positions[(criterion.id, ind.id)]
+                        problems.append(
+                            Diagnostic(
+                                loaded.path,
+                                line,
+                                col,
+                                "PIA-E032",
+                                f"indicator {criterion.id}/{ind.id} failed on case "
+                                f"{self.case.id!r}: {outcome.error}",
+                                "an error is never read as false; fix the expression",
+                            )
+                        )
+                    self.outcomes[(loaded.rubric.id, criterion.id, ind.id)] = outcome
+        if problems:
+            raise DiagnosticError(problems)
+
+
+def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
+    view = build_view(case, day)
+    recorder = Recorder()
+    root = to_cel(view, recorder)
+    maps: dict[str, TracedMap] = {}
+    for section in [*ID_SECTIONS, "litigation"]:
+        for item in root.get(section, []):
+            if isinstance(item, TracedMap) and item.entry is not None:
+                maps[item.entry] = item
+    for suit in root.get("litigation", []):
+        for ruling in suit.get("rulings", []):
+            if isinstance(ruling, TracedMap) and ruling.entry is not None:
+                maps[ruling.entry] = ruling
+    recorder.reset()
+    status_sources = {
+        e["id"]: tuple(e.get("status_sources") or ())
+        for section in ("flows", "safeguards", "authorities")
+        for e in view.get(section, [])
+    }
+    return Run(
+        case,
+        rubrics,
+        day,
+        view,
+        recorder,
+        {"case": root},
+        maps,
+        entry_index(case),
+        status_sources=status_sources,
+    )
+
+
+def entry_index(case: Case) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for section in ID_SECTIONS:
+        for entry in getattr(case, section):
+            sources = tuple(getattr(entry, "sources", ()))
+            out[entry.id] = (section, getattr(entry, "confidence", "confirmed"), sources)
+    for suit in case.litigation:
+        for ruling in suit.rulings:
+            out[ruling.id] = ("litigation", ruling.confidence, tuple(ruling.sources))
+    return out

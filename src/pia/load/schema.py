@@ -1,0 +1,159 @@
+"""Validating located data against a model, with pydantic's errors mapped back to line:col.
+
+pydantic reports a union failure once per member and a missing field beside a misspelt one as
+two problems; this module merges them into one diagnostic per cause, at the smallest node.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pia.load.located import DataPath, Located
+from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.introspect import fields_at
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_located(located: Located, model: type[M]) -> M:
+    """Validate located data against ``model``; map pydantic's errors back to line:col."""
+    try:
+        return model.model_validate(_as_tuples(located.data))
+    except ValidationError as exc:
+        raise DiagnosticError(schema_diagnostics(exc, located, model)) from None
+
+
+def _as_tuples(data: object) -> object:
+    """YAML lists become tuples: the models are frozen and strict, so sequences are tuples."""
+    if isinstance(data, list):
+        return tuple(_as_tuples(item) for item in data)
+    if isinstance(data, dict):
+        return {key: _as_tuples(value) for key, value in data.items()}
+    return data
+
+
+def schema_diagnostics(
+    exc: ValidationError, located: Located, model: type[BaseModel]
+) -> list[Diagnostic]:
+    """One diagnostic per located node: pydantic reports a union failure once per member, and
+    those are merged into a single message."""
+    grouped: dict[tuple[DataPath, str], list[str]] = {}
+    positions: dict[tuple[DataPath, str], tuple[int, int]] = {}
+    errors = exc.errors()
+    suggested = _typo_targets(errors, model)
+    inner_errors = {tuple(e["loc"][:-1]) for e in errors if len(e["loc"]) > 1}
+    for err in errors:
+        raw = tuple(err["loc"])
+        if err["type"] == "missing" and raw in suggested:
+            continue  # the misspelt key beside it is the one cause
+        if err["type"] == "too_short" and any(
+            other[: len(raw)] == raw and len(other) > len(raw) for other in inner_errors
+        ):
+            continue  # items inside failed; the list is not really too short
+        loc = _data_loc(err["loc"], located)
+        code, message, pos = _describe(err, loc, located, model)
+        key = (loc, code)
+        grouped.setdefault(key, [])
+        if message not in grouped[key]:
+            grouped[key].append(message)
+        positions[key] = (pos.line, pos.col)
+    out = []
+    for (loc, code), messages in grouped.items():
+        line, col = positions[(loc, code)]
+        text = messages[0] if len(messages) == 1 else " or ".join(messages)
+        out.append(Diagnostic(located.path, line, col, code, text))
+    return out
+
+
+def _typo_targets(errors: Any, model: type[BaseModel]) -> set[tuple[int | str, ...]]:
+    """Locations of missing fields that an unknown field beside them probably meant."""
+    targets: set[tuple[int | str, ...]] = set()
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            continue
+        parent = tuple(err["loc"][:-1])
+        close = difflib.get_close_matches(
+            str(err["loc"][-1]), sorted(fields_at(model, parent)), n=1
+        )
+        if close:
+            targets.add((*parent, close[0]))
+    return targets
+
+
+def _data_loc(loc: tuple[int | str, ...], located: Located) -> DataPath:
+    """The longest prefix of pydantic's ``loc`` that names data (drops union and validator tags)."""
+    real: list[str | int] = []
+    for part in loc:
+        candidate = (*real, part)
+        if candidate in located.values or candidate in located.keys:
+            real.append(part)
+        elif isinstance(part, str) and not _exists(located.data, tuple(real)):
+            break
+    return tuple(real)
+
+
+def _exists(data: object, loc: DataPath) -> bool:
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str):
+            if part not in node:
+                return False
+            node = node[part]
+        elif isinstance(node, list | tuple) and isinstance(part, int):
+            if not 0 <= part < len(node):
+                return False
+            node = node[part]
+        else:
+            return False
+    return True
+
+
+def _where(loc: DataPath) -> str:
+    return ".".join(str(p) for p in loc) or "the document"
+
+
+def _describe(
+    err: Any, loc: DataPath, located: Located, model: type[BaseModel]
+) -> tuple[str, str, Any]:
+    kind = err["type"]
+    raw_loc = tuple(err["loc"])
+    if kind == "extra_forbidden":
+        field = str(raw_loc[-1])
+        allowed = sorted(fields_at(model, raw_loc[:-1]))
+        close = difflib.get_close_matches(field, allowed, n=1)
+        msg = f"unknown field {field!r} in {_where(raw_loc[:-1])}"
+        msg += (
+            f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
+        )
+        return "PIA-E010", msg, located.key_at(raw_loc)
+    if kind == "missing":
+        field = str(raw_loc[-1])
+        return (
+            "PIA-E011",
+            f"missing required field {field!r} in {_where(loc)}",
+            located.value_at(loc),
+        )
+    found = err.get("input")
+    shown = _show(found)
+    text = err["msg"]
+    if kind in {"date_format", "partial_date", "tri", "number_or_unknown"}:
+        msg = f"{_where(loc)}: {text}"
+    else:
+        msg = f"{_where(loc)}: {_lower_first(text)}, found {shown}"
+    return "PIA-E012", msg, located.value_at(loc)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _show(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,115 @@
+"""Finding the files a command names: the shipped rubric set, rubric ids or paths, case specs.
+
+A case may be named by a path or as ``git:REV:path`` (read with ``git show REV:path`` in the
+repository around the current directory; as in git, the path is from the top of the repository
+unless it starts with ``./`` or ``../``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from pia.model.diagnostics import Diagnostic, DiagnosticError
+
+#: The order in which the shipped rubrics are listed and applied; others follow by name.
+SHIPPED_ORDER = ("core", "fipps", "oecd", "gdpr-dpia")
+RUBRIC_SUFFIXES = (".yaml", ".yml")
+GIT_PREFIX = "git:"
+GIT_TIMEOUT_SECONDS = 60
+
+
+def rubrics_dir() -> Path:
+    """The shipped rubric folder, inside the installed package (the one copy there is)."""
+    return Path(str(resources.files("pia") / "data" / "rubrics"))
+
+
+def shipped_rubric_paths() -> list[Path]:
+    """The shipped rubric files, in :data:`SHIPPED_ORDER` and then by name."""
+    folder = rubrics_dir()
+    found = {p.stem: p for p in folder.glob("*.yaml")}
+    ordered = [found.pop(name) for name in SHIPPED_ORDER if name in found]
+    return ordered + [found[k] for k in sorted(found)]
+
+
+def resolve_rubric_specs(selected: Sequence[str] = ()) -> list[Path]:
+    """The rubric files for ``--rubric`` values (shipped ids or file paths), or every shipped
+    rubric when none is named. Finding no rubric at all is an error: an assessment against no
+    criteria would look like a clean result."""
+    shipped = {p.stem: p for p in shipped_rubric_paths()}
+    if not selected:
+        if not shipped:
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        str(rubrics_dir()),
+                        1,
+                        1,
+                        "PIA-E009",
+                        f"no rubric found: {rubrics_dir()} holds no .yaml file",
+                        "reinstall pia, or name a rubric file with --rubric",
+                    )
+                ]
+            )
+        return list(shipped.values())
+    out = []
+    for name in selected:
+        if name in shipped:
+            out.append(shipped[name])
+        elif name.endswith(RUBRIC_SUFFIXES):
+            out.append(Path(name))
+        else:
+            known = ", ".join(shipped) or "(none)"
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        name, 1, 1, "PIA-E009", f"no rubric {name!r}; shipped rubrics: {known}"
+                    )
+                ]
+            )
+    return out
+
+
+def file_kind(path: Path, data: object) -> str:
+    """``rubric`` for a file under a ``rubrics`` folder or one that has a rubric's required
+    fields (criteria, scale, bands) and no case's; else ``case``."""
+    if "rubrics" in path.parts:
+        return "rubric"
+    if isinstance(data, dict) and {"criteria", "scale", "bands"} <= data.keys():
+        return "case" if {"parties", "sources"} & data.keys() else "rubric"
+    return "case"
+
+
+def _unreadable(spec: str, reason: str) -> DiagnosticError:
+    return DiagnosticError([Diagnostic(spec, 1, 1, "PIA-E009", f"cannot read file: {reason}")])
+
+
+def read_git_text(spec: str, cwd: Path | None = None) -> str:
+    """The text of ``git:REV:path``, or a one-line diagnostic naming what git refused."""
+    rev, sep, path = spec.removeprefix(GIT_PREFIX).partition(":")
+    if not sep or not rev or not path:
+        raise _unreadable(spec, "expected git:REV:path, e.g. git:HEAD:cases/ice-irs.yaml")
+    if rev.startswith("-"):
+        raise _unreadable(spec, f"{rev!r} is not a git revision")
+    try:
+        done = subprocess.run(
+            ["git", "show", f"{rev}:{path}"],
+            cwd=cwd,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise _unreadable(spec, "git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise _unreadable(spec, f"git show took longer than {GIT_TIMEOUT_SECONDS} s") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[0] if lines else f"git show exited with {done.returncode}"
+        raise _unreadable(spec, f"git show {rev}:{path} failed: {reason}")
+    try:
+        return done.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _unreadable(spec, "the file is not UTF-8 text") from None

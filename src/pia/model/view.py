@@ -1,0 +1,58 @@
+"""The schema of the as-of view: what rubric expressions see beyond the case's own fields.
+
+One home for the view's shape. The engine builds the view from it (:mod:`pia.engine.view`), the
+rubric loader checks expression paths against it, and the reference docs describe it.
+"""
+
+from __future__ import annotations
+
+#: Sections whose entries carry a dated status history, and the field holding it. The view
+#: resolves each to ``status`` (the state in force on the date) and keeps the history up to the
+#: date under ``history``.
+HISTORIES: dict[str, str] = {"flows": "status", "safeguards": "status", "authorities": "standing"}
+
+#: References the view resolves into the entries they name, so rubrics need no joins:
+#: ``f.subject_groups.exists(g, g.vulnerability == "high")`` instead of a nested ``exists`` over
+#: every subject for every flow. (section, new field) -> (id field, target section).
+JOINS: dict[tuple[str, str], tuple[str, str]] = {
+    ("flows", "data_elements"): ("data", "data"),
+    ("flows", "subject_groups"): ("subjects", "subjects"),
+    ("flows", "purpose_entries"): ("purposes", "purposes"),
+    ("flows", "authority_entries"): ("authorities", "authorities"),
+    ("risks", "mitigation_entries"): ("mitigations", "safeguards"),
+    ("risks", "subject_groups"): ("subjects", "subjects"),
+    ("safeguards", "flow_entries"): ("applies_to", "flows"),
+}
+
+#: Entry fields that date an entry itself: the entry does not exist before that date.
+ENTRY_DATES: dict[str, str] = {"oversight": "date", "timeline": "date", "litigation": "filed"}
+
+#: Fields the view adds to entries, beyond their own and the joins: (CEL type, meaning).
+VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
+    "flows": {
+        "history": ("list", "the status history up to the assessment date"),
+        "status_confidence": ("string", "the confidence of the status in force"),
+        "status_sources": ("list of source ids", "the sources of the status in force"),
+        "occurred": (
+            "bool, or unknown",
+            "whether the flow has carried data by the date (active, suspended or ended at some "
+            "point); true for a flow with no status history",
+        ),
+    },
+    "safeguards": {
+        "history": ("list", "the status history up to the assessment date"),
+        "status_confidence": ("string", "the confidence of the status in force"),
+        "status_sources": ("list of source ids", "the sources of the status in force"),
+    },
+    "authorities": {
+        "history": ("list", "the standing history up to the assessment date"),
+        "status_confidence": ("string", "the confidence of the standing in force"),
+        "status_sources": ("list of source ids", "the sources of the standing in force"),
+    },
+    "notice": {
+        "in_force": (
+            "bool",
+            "whether the notice's since/until period holds on the assessment date",
+        ),
+    },
+}

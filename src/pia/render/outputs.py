@@ -1,0 +1,57 @@
+"""Which renderer writes which file. Heavy renderers are imported only when asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pia.cel.rubric import LoadedRubric
+from pia.load.case import CaseFile
+from pia.load.files import write_atomic
+from pia.model.assessment import Assessment
+
+TEXT_FORMATS = ("json", "md", "html")
+FORMATS = ("pdf", *TEXT_FORMATS)
+
+
+def render_text(
+    fmt: str, assessment: Assessment, case_file: CaseFile, rubrics: Sequence[LoadedRubric]
+) -> str:
+    if fmt == "json":
+        from pia.render.json import render_json
+
+        return render_json(assessment)
+    if fmt == "md":
+        from pia.render.markdown import render_markdown
+
+        return render_markdown(assessment, case_file.case)
+    if fmt == "html":
+        from pia.render.html import render_html
+
+        return render_html(assessment, case_file.case)
+    raise ValueError(f"{fmt} is not a text format")
+
+
+def write_outputs(
+    formats: Sequence[str],
+    out: Path,
+    assessment: Assessment,
+    case_file: CaseFile,
+    rubrics: Sequence[LoadedRubric],
+) -> list[Path]:
+    """Render every requested format first, then write each atomically: a failed render leaves
+    every earlier report in place."""
+    rendered: list[tuple[Path, bytes]] = []
+    stem = assessment.case.id
+    for fmt in formats:
+        target = out / f"{stem}.{fmt}"
+        if fmt == "pdf":
+            from pia.render.pdf import render_pdf
+
+            rendered.append((target, render_pdf(assessment, case_file, rubrics)))
+        else:
+            text = render_text(fmt, assessment, case_file, rubrics)
+            rendered.append((target, text.encode("utf-8")))
+    for target, data in rendered:
+        write_atomic(target, data)
+    return [target for target, _ in rendered]

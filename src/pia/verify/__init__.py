@@ -1,0 +1,1 @@
+"""``pia verify``: re-derive a report's numbers from the files attached to it."""

@@ -48,7 +48,7 @@ from pia.cel.rubric import allowed_paths
 from pia.cli import cli, main
 from pia.model.case import Case
 from pia.model.common import Confidence
-from pia.model.diagnostics import CODES
+from pia.model.diagnostics import RULES
 from pia.model.rubric import Rubric
 from pia.model.view import VIEW_FIELDS
 
@@ -135,7 +135,7 @@ def test_rubric_reference_documents_every_field() -> None:
 
 def test_diagnostics_reference_lists_every_code_in_order() -> None:
     text = diagnostics_reference()
-    positions = [text.index(f"| `{code}` |") for code in sorted(CODES)]
+    positions = [text.index(f"| `{rule.code}` |") for rule in RULES]
     assert positions == sorted(positions)
 
 
@@ -332,3 +332,10 @@ def test_readme_links_the_guides_and_every_reference_page() -> None:
     assert [t for t in targets if not (ROOT / t.split("#", 1)[0]).exists()] == []
     linked = {(ROOT / t.split("#", 1)[0]).resolve() for t in targets}
     assert [p for p in DOC_FILES if p.resolve() not in linked] == []
+
+
+def test_every_rule_has_a_unique_code_and_name_and_an_explanation() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+    assert all(r.summary and r.explanation for r in RULES)
+    assert [r.code for r in RULES] == sorted(r.code for r in RULES)

@@ -23,7 +23,7 @@ from pia.cli import main
 from pia.load.case import load_case_located
 from pia.load.files import read_text
 from pia.load.located import load_located
-from pia.model.diagnostics import CODES, Diagnostic, Severity
+from pia.model.diagnostics import RULES, Diagnostic, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_DIR = ROOT / "tests" / "data" / "lint"
@@ -58,13 +58,13 @@ def test_lint_fixture_gives_expected_warnings(path: Path) -> None:
 
 def test_every_check_has_a_fixture() -> None:
     expected = {code for p in LINT for code, _line, _col in expected_problems(p)}
-    assert {code for code, _check in CHECKS} <= expected
+    assert {rule.code for rule, _check in CHECKS} <= expected
 
 
 def test_every_check_code_is_registered_and_every_warning_code_checked() -> None:
-    check_codes = [code for code, _check in CHECKS]
+    check_codes = [rule.code for rule, _check in CHECKS]
     assert len(check_codes) == len(set(check_codes))
-    assert set(check_codes) == {code for code in CODES if code.startswith("PIA-W1")}
+    assert set(check_codes) == {r.code for r in RULES if r.code.startswith("PIA-W1")}
 
 
 @pytest.mark.parametrize("path", LINT, ids=[p.stem for p in LINT])

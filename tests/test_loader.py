@@ -27,7 +27,7 @@ from pia.load.files import read_text
 from pia.load.references import iter_refs
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import partial_end, partial_start
-from pia.model.diagnostics import CODES, Diagnostic, DiagnosticError
+from pia.model.diagnostics import RULES_BY_CODE, Diagnostic, DiagnosticError
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID_DIR = ROOT / "tests" / "data" / "invalid"
@@ -284,7 +284,7 @@ def assert_case_or_located_diagnostics(text: str) -> None:
     if isinstance(result, Case):
         return
     assert result
-    assert all(d.code in CODES and d.line >= 1 and d.col >= 1 for d in result)
+    assert all(d.code in RULES_BY_CODE and d.line >= 1 and d.col >= 1 for d in result)
 
 
 @settings(max_examples=200, deadline=None)

@@ -529,14 +529,14 @@ def rubric_format_reference() -> str:
 
 
 def diagnostics_reference() -> str:
-    """Every diagnostic code and its meaning, from :data:`pia.model.diagnostics.CODES`."""
+    """Every diagnostic rule, from the registry :data:`pia.model.diagnostics.RULES`."""
     import pia.model.diagnostics as diagnostics_module
-    from pia.model.diagnostics import CODES, Severity
+    from pia.model.diagnostics import RULES
 
-    def severity(code_: str) -> str:
-        return (Severity.WARNING if code_.startswith("PIA-W") else Severity.ERROR).value
-
-    rows = [(code(c), severity(c), CODES[c]) for c in sorted(CODES)]
+    rows = [
+        (code(r.code), code(r.name), r.severity.value, f"{r.summary} {r.explanation}")
+        for r in RULES
+    ]
     lines = [
         "# Diagnostics reference",
         "",
@@ -554,7 +554,7 @@ def diagnostics_reference() -> str:
         "errors; with `--strict` it also prints warnings and exits 1 when there are any. Codes "
         "starting `PIA-E` are errors, `PIA-W` warnings.",
         "",
-        *table(("code", "severity", "meaning"), rows),
+        *table(("code", "name", "severity", "meaning"), rows),
     ]
     return page(lines)
 

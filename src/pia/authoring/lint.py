@@ -21,7 +21,17 @@ from pia.load.located import Located, Position
 from pia.load.references import iter_refs
 from pia.model.case import Case
 from pia.model.common import UNKNOWN, Sourced
-from pia.model.diagnostics import Diagnostic, Severity
+from pia.model.diagnostics import (
+    CLAIM_WITHOUT_SOURCE,
+    FLOW_WITHOUT_AUTHORITY,
+    RISK_WITHOUT_MITIGATION,
+    STALE_AS_OF,
+    UNCITED_SOURCE,
+    UNKNOWN_FACTS,
+    WEAK_RATIONALE,
+    Diagnostic,
+    Rule,
+)
 
 #: A rationale shorter than this (after collapsing white space) cannot say why a rating was given.
 MIN_RATIONALE = 20
@@ -39,17 +49,9 @@ class LintContext:
     today: date
 
     def warn(
-        self, code: str, position: Position, message: str, hint: str | None = None
+        self, rule: Rule, position: Position, message: str, hint: str | None = None
     ) -> Diagnostic:
-        return Diagnostic(
-            self.located.path,
-            position.line,
-            position.col,
-            code,
-            message,
-            hint,
-            Severity.WARNING,
-        )
+        return rule.at(self.located.path, position.line, position.col, message, hint)
 
 
 Check = Callable[[LintContext], Iterator[Diagnostic]]
@@ -58,7 +60,7 @@ Check = Callable[[LintContext], Iterator[Diagnostic]]
 def lint_case(case: Case, located: Located, *, today: date) -> list[Diagnostic]:
     """Warnings (severity WARNING, codes PIA-W1xx) for a case that loads but is weak."""
     context = LintContext(case, located, today)
-    found = [d for _code, check in CHECKS for d in check(context)]
+    found = [d for _rule, check in CHECKS for d in check(context)]
     return sorted(found, key=Diagnostic.sort_key)
 
 
@@ -119,7 +121,7 @@ def claims_without_source(ctx: LintContext) -> Iterator[Diagnostic]:
     for path, label, entry in entries(ctx.case):
         if isinstance(entry, Sourced) and entry.confidence != UNKNOWN and not entry.sources:
             yield ctx.warn(
-                "PIA-W101",
+                CLAIM_WITHOUT_SOURCE,
                 ctx.located.value_at((*path, "confidence")),
                 f"claim without a source: {label} is {entry.confidence!r} but cites no source",
                 "add the sources that support it, or write confidence: unknown",
@@ -132,7 +134,7 @@ def uncited_sources(ctx: LintContext) -> Iterator[Diagnostic]:
     for i, source in enumerate(ctx.case.sources):
         if source.id not in cited:
             yield ctx.warn(
-                "PIA-W102",
+                UNCITED_SOURCE,
                 ctx.located.value_at(("sources", i, "id")),
                 f"source {source.id!r} is declared but never cited",
                 "cite it in the entries it supports, or remove it",
@@ -144,7 +146,7 @@ def weak_rationales(ctx: LintContext) -> Iterator[Diagnostic]:
     for key, judgment in sorted(ctx.case.judgments.items()):
         if not _meaningful(judgment.rationale):
             yield ctx.warn(
-                "PIA-W103",
+                WEAK_RATIONALE,
                 ctx.located.value_at(("judgments", key, "rationale")),
                 f"judgment {key!r} has no meaningful rationale (under {MIN_RATIONALE} characters)",
                 "say why this level was given and what it rests on",
@@ -152,7 +154,7 @@ def weak_rationales(ctx: LintContext) -> Iterator[Diagnostic]:
     for i, risk in enumerate(ctx.case.risks):
         if not _meaningful(risk.rationale):
             yield ctx.warn(
-                "PIA-W103",
+                WEAK_RATIONALE,
                 ctx.located.value_at(("risks", i, "rationale")),
                 f"risk {risk.id!r} has no meaningful rationale (under {MIN_RATIONALE} characters)",
                 "say why this likelihood and severity were given",
@@ -168,7 +170,7 @@ def flows_without_authority(ctx: LintContext) -> Iterator[Diagnostic]:
     for i, flow in enumerate(ctx.case.flows):
         if not flow.authorities:
             yield ctx.warn(
-                "PIA-W104",
+                FLOW_WITHOUT_AUTHORITY,
                 ctx.located.value_at(("flows", i, "authorities")),
                 f"flow {flow.id!r} names no authority",
                 "list the authorities it relies on under authorities",
@@ -180,7 +182,7 @@ def risks_without_mitigation(ctx: LintContext) -> Iterator[Diagnostic]:
     for i, risk in enumerate(ctx.case.risks):
         if not risk.mitigations:
             yield ctx.warn(
-                "PIA-W105",
+                RISK_WITHOUT_MITIGATION,
                 ctx.located.value_at(("risks", i, "mitigations")),
                 f"risk {risk.id!r} names no mitigating safeguard",
                 "list the safeguards that lower it under mitigations",
@@ -198,7 +200,7 @@ def stale_as_of(ctx: LintContext) -> Iterator[Diagnostic]:
     """Arrangements change: courts rule, safeguards fail. A case a year old describes the past."""
     if ctx.case.as_of < _year_before(ctx.today):
         yield ctx.warn(
-            "PIA-W106",
+            STALE_AS_OF,
             ctx.located.value_at(("as_of",)),
             f"the case is as of {ctx.case.as_of.isoformat()}, more than a year before "
             f"today ({ctx.today.isoformat()})",
@@ -227,7 +229,7 @@ def unknowns_per_section(ctx: LintContext) -> Iterator[Diagnostic]:
         extra = f" ({left_out} of them left out, unknown by default)" if left_out > 0 else ""
         verb = "is" if total == 1 else "are"
         yield ctx.warn(
-            "PIA-W107",
+            UNKNOWN_FACTS,
             ctx.located.key_at((key,)),
             f"{key}: {_plural(total, 'fact', 'facts')} {verb} unknown{extra}; "
             "see pia assess's information gaps",
@@ -235,12 +237,12 @@ def unknowns_per_section(ctx: LintContext) -> Iterator[Diagnostic]:
 
 
 #: The checks in the order they are documented; their warnings are sorted by position.
-CHECKS: tuple[tuple[str, Check], ...] = (
-    ("PIA-W101", claims_without_source),
-    ("PIA-W102", uncited_sources),
-    ("PIA-W103", weak_rationales),
-    ("PIA-W104", flows_without_authority),
-    ("PIA-W105", risks_without_mitigation),
-    ("PIA-W106", stale_as_of),
-    ("PIA-W107", unknowns_per_section),
+CHECKS: tuple[tuple[Rule, Check], ...] = (
+    (CLAIM_WITHOUT_SOURCE, claims_without_source),
+    (UNCITED_SOURCE, uncited_sources),
+    (WEAK_RATIONALE, weak_rationales),
+    (FLOW_WITHOUT_AUTHORITY, flows_without_authority),
+    (RISK_WITHOUT_MITIGATION, risks_without_mitigation),
+    (STALE_AS_OF, stale_as_of),
+    (UNKNOWN_FACTS, unknowns_per_section),
 )

@@ -23,7 +23,7 @@ from pia.load.located import DataPath, Located, load_located
 from pia.load.rubric import parse_rubric
 from pia.load.workspace import resolve_rubric_specs
 from pia.model.case import Case
-from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.diagnostics import CEL_SYNTAX, CEL_UNKNOWN_PATH, Diagnostic, DiagnosticError
 from pia.model.introspect import item_type, unwrap
 from pia.model.rubric import Rubric
 from pia.model.view import HISTORIES, JOINS, VIEW_FIELDS
@@ -121,7 +121,7 @@ def compile_indicators(
                 result = compile_expression(indicator.when, env)
             except ExprSyntaxError as exc:
                 line, col = _expr_position(located, loc, exc.line, exc.col)
-                problems.append(Diagnostic(located.path, line, col, "PIA-E030", exc.message))
+                problems.append(Diagnostic(located.path, line, col, CEL_SYNTAX.code, exc.message))
                 continue
             reported: list[str] = []
             for field_path in result.paths:
@@ -134,7 +134,7 @@ def compile_indicators(
                             located.path,
                             pos.line,
                             pos.col,
-                            "PIA-E031",
+                            CEL_UNKNOWN_PATH.code,
                             f"indicator {criterion.id}/{indicator.id} reads {field_path!r}, "
                             "which the case format does not have",
                             _path_hint(field_path, allowed),

@@ -8,6 +8,12 @@ from pia.cel.rubric import LoadedRubric
 from pia.engine import score
 from pia.model.assessment import QualityWarning, Recommendation, RiskResult, RubricResult
 from pia.model.case import Case
+from pia.model.diagnostics import (
+    JUDGMENT_FAR_FROM_DERIVED,
+    JUDGMENT_UNKNOWN_CRITERION_NAME,
+    JUDGMENT_UNKNOWN_LEVEL,
+    UNVERIFIED_MITIGATION,
+)
 
 
 def recommendations(results: Sequence[RubricResult]) -> list[Recommendation]:
@@ -53,7 +59,7 @@ def quality_warnings(
         if lowered and not any(m.status == "verified" for m in risk.mitigations):
             out.append(
                 QualityWarning(
-                    code="unverified-mitigation",
+                    code=UNVERIFIED_MITIGATION.name,
                     subject=risk.id,
                     message=f"residual risk of {risk.id} is lowered only by safeguards that nobody "
                     "independent has verified",
@@ -69,7 +75,7 @@ def quality_warnings(
             if abs(scale[j.level] - derived) >= 0.5:
                 out.append(
                     QualityWarning(
-                        code="judgment-far-from-derived",
+                        code=JUDGMENT_FAR_FROM_DERIVED.name,
                         subject=cr.id,
                         message=f"the assessor judged {cr.id} '{j.level}' but the indicators give "
                         f"'{cr.level}'",
@@ -86,7 +92,7 @@ def quality_warnings(
         if rubric_id in loaded_ids and key not in known:
             out.append(
                 QualityWarning(
-                    code="judgment-unknown-criterion",
+                    code=JUDGMENT_UNKNOWN_CRITERION_NAME.name,
                     subject=key,
                     message=f"judgment {key!r} names no criterion of rubric {rubric_id!r}",
                 )
@@ -94,7 +100,7 @@ def quality_warnings(
         elif key in known and judged.level not in {lv.id for lv in known[key].scale}:
             out.append(
                 QualityWarning(
-                    code="judgment-unknown-level",
+                    code=JUDGMENT_UNKNOWN_LEVEL.name,
                     subject=key,
                     message=f"judgment {key!r} uses level {judged.level!r}, "
                     "which is not on the rubric's scale",

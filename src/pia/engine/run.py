@@ -17,7 +17,7 @@ from pia.cel.values import Recorder, TracedMap, Truth, to_cel
 from pia.engine.view import build_view
 from pia.model.assessment import TruthValue
 from pia.model.case import ID_SECTIONS, Case
-from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.diagnostics import CEL_RUNTIME, Diagnostic, DiagnosticError
 from pia.model.rubric import Criterion, Rubric
 
 TRUTH_VALUES: dict[Truth, TruthValue] = {
@@ -71,7 +71,7 @@ class Run:
                                 loaded.path,
                                 line,
                                 col,
-                                "PIA-E032",
+                                CEL_RUNTIME.code,
                                 f"indicator {criterion.id}/{ind.id} failed on case "
                                 f"{self.case.id!r}: {outcome.error}",
                                 "an error is never read as false; fix the expression",

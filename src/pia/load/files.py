@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.diagnostics import UNREADABLE, YAML_SYNTAX, Diagnostic, DiagnosticError
 
 
 def read_text(path: str | Path) -> str:
@@ -16,7 +16,7 @@ def read_text(path: str | Path) -> str:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise DiagnosticError(
-            [Diagnostic(str(path), 1, 1, "PIA-E009", f"cannot read file: {reason}")]
+            [Diagnostic(str(path), 1, 1, UNREADABLE.code, f"cannot read file: {reason}")]
         ) from None
     try:
         return data.decode("utf-8")
@@ -24,7 +24,7 @@ def read_text(path: str | Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise DiagnosticError(
-            [Diagnostic(str(path), line, col, "PIA-E001", "the file is not UTF-8 text")]
+            [Diagnostic(str(path), line, col, YAML_SYNTAX.code, "the file is not UTF-8 text")]
         ) from None
 
 

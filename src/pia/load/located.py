@@ -15,7 +15,18 @@ from typing import Any
 
 import yaml
 
-from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.diagnostics import (
+    DUPLICATE_KEY,
+    KEY_NOT_STRING,
+    NOT_A_MAPPING,
+    TOO_LARGE,
+    YAML_ALIAS,
+    YAML_MERGE,
+    YAML_SYNTAX,
+    YAML_TAG,
+    Diagnostic,
+    DiagnosticError,
+)
 
 try:  # The PyPI wheel ships libyaml; fall back to the pure-Python parser if it is missing.
     from yaml import CSafeLoader as _Loader
@@ -101,9 +112,9 @@ def _check_events(text: str | bytes, path: str) -> None:
             mark = previous.start_mark if merge else event.start_mark
             p = _pos(mark)
             code, message = (
-                ("PIA-E004", "merge keys (<<) are not allowed")
+                (YAML_MERGE.code, "merge keys (<<) are not allowed")
                 if merge
-                else ("PIA-E003", f"YAML aliases (*{event.anchor}) are not allowed")
+                else (YAML_ALIAS.code, f"YAML aliases (*{event.anchor}) are not allowed")
             )
             raise DiagnosticError(
                 [Diagnostic(path, p.line, p.col, code, message, "write the value out in full")]
@@ -114,7 +125,7 @@ def _check_events(text: str | bytes, path: str) -> None:
             anchor_at = (p.line, p.col, anchor)
         previous = event
         if count > MAX_NODES * 2:
-            raise DiagnosticError([Diagnostic(path, 1, 1, "PIA-E006", "too many YAML nodes")])
+            raise DiagnosticError([Diagnostic(path, 1, 1, TOO_LARGE.code, "too many YAML nodes")])
     if anchor_at is not None:
         line, col, name = anchor_at
         raise DiagnosticError(
@@ -123,7 +134,7 @@ def _check_events(text: str | bytes, path: str) -> None:
                     path,
                     line,
                     col,
-                    "PIA-E003",
+                    YAML_ALIAS.code,
                     f"YAML anchors (&{name}) are not allowed",
                     "write the value out in full",
                 )
@@ -138,7 +149,11 @@ def load_located(text: str | bytes, path: str) -> Located:
         raise DiagnosticError(
             [
                 Diagnostic(
-                    path, 1, 1, "PIA-E006", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"
+                    path,
+                    1,
+                    1,
+                    TOO_LARGE.code,
+                    f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
                 )
             ]
         )
@@ -147,25 +162,25 @@ def load_located(text: str | bytes, path: str) -> Located:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except UnicodeError as exc:  # only reachable through the API: files are decoded first
         raise DiagnosticError(
-            [Diagnostic(path, 1, 1, "PIA-E001", f"the text is not valid Unicode: {exc}")]
+            [Diagnostic(path, 1, 1, YAML_SYNTAX.code, f"the text is not valid Unicode: {exc}")]
         ) from None
     except yaml.reader.ReaderError as exc:
         line, col = _offset_position(text, exc.position)
         reason = f"{exc.reason} (character {exc.character!r})"
-        raise DiagnosticError([Diagnostic(path, line, col, "PIA-E001", reason)]) from None
+        raise DiagnosticError([Diagnostic(path, line, col, YAML_SYNTAX.code, reason)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.problem} {exc.context}"
-        raise DiagnosticError([Diagnostic(path, line, col, "PIA-E001", problem)]) from None
+        raise DiagnosticError([Diagnostic(path, line, col, YAML_SYNTAX.code, problem)]) from None
     except yaml.YAMLError as exc:  # anything else libyaml reports without a mark
         message = " ".join(str(exc).split())
-        raise DiagnosticError([Diagnostic(path, 1, 1, "PIA-E001", message)]) from None
+        raise DiagnosticError([Diagnostic(path, 1, 1, YAML_SYNTAX.code, message)]) from None
     if not nodes:
         raise DiagnosticError(
-            [Diagnostic(path, 1, 1, "PIA-E007", "the file is empty; expected a mapping")]
+            [Diagnostic(path, 1, 1, NOT_A_MAPPING.code, "the file is empty; expected a mapping")]
         )
     if len(nodes) > 1:
         second = nodes[1].start_mark
@@ -175,7 +190,7 @@ def load_located(text: str | bytes, path: str) -> Located:
                     path,
                     second.line + 1,
                     second.column + 1,
-                    "PIA-E007",
+                    NOT_A_MAPPING.code,
                     "the file holds more than one YAML document; expected exactly one",
                 )
             ]
@@ -195,7 +210,7 @@ class _Walker:
         self.text = text
         data = self.walk(root, ())
         if not self.problems and not isinstance(data, dict):
-            self.problem(root, "PIA-E007", "the document is not a mapping of fields")
+            self.problem(root, NOT_A_MAPPING.code, "the document is not a mapping of fields")
         if self.problems:
             raise DiagnosticError(self.problems)
         self.result.data = data
@@ -210,7 +225,7 @@ class _Walker:
         self.count += 1
         if self.count > MAX_NODES:
             raise DiagnosticError(
-                [*self.problems, Diagnostic(self.path, 1, 1, "PIA-E006", "too many YAML nodes")]
+                [*self.problems, Diagnostic(self.path, 1, 1, TOO_LARGE.code, "too many YAML nodes")]
             )
         if id(node) in self.seen:
             self.problem_alias(node)
@@ -218,7 +233,9 @@ class _Walker:
         self.seen.add(id(node))
         self.result.values[path] = _pos(node.start_mark)
         if node.tag not in _ALLOWED_TAGS:
-            self.problem(node, "PIA-E005", f"unsupported YAML tag {node.tag!r}", "remove the tag")
+            self.problem(
+                node, YAML_TAG.code, f"unsupported YAML tag {node.tag!r}", "remove the tag"
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             return self.walk_mapping(node, path)
@@ -232,7 +249,7 @@ class _Walker:
         first: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _STD + "merge":
-                self.problem(key_node, "PIA-E004", "merge keys (<<) are not allowed")
+                self.problem(key_node, YAML_MERGE.code, "merge keys (<<) are not allowed")
                 continue
             key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
@@ -240,14 +257,17 @@ class _Walker:
                     key_node.value if isinstance(key_node, yaml.ScalarNode) else "(a collection)"
                 )
                 self.problem(
-                    key_node, "PIA-E008", f"mapping key {shown!r} is not a string", "quote the key"
+                    key_node,
+                    KEY_NOT_STRING.code,
+                    f"mapping key {shown!r} is not a string",
+                    "quote the key",
                 )
                 continue
             if key in first:
                 prev = _pos(first[key].start_mark)
                 self.problem(
                     key_node,
-                    "PIA-E002",
+                    DUPLICATE_KEY.code,
                     f"duplicate key {key!r} (first defined at line {prev.line}, column {prev.col})",
                 )
                 continue
@@ -266,14 +286,14 @@ class _Walker:
                         self.path,
                         p.line,
                         p.col,
-                        "PIA-E003",
+                        YAML_ALIAS.code,
                         f"YAML aliases (*{event.anchor}) are not allowed",
                         "write the value out in full",
                     )
                 )
                 raise DiagnosticError(self.problems)
         self.problem(
-            node, "PIA-E003", "YAML anchors and aliases are not allowed"
+            node, YAML_ALIAS.code, "YAML anchors and aliases are not allowed"
         )  # pragma: no cover
 
 

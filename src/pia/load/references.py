@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pia.load.located import DataPath, Located
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import Ref
-from pia.model.diagnostics import Diagnostic
+from pia.model.diagnostics import DANGLING_REFERENCE, DUPLICATE_ID, WRONG_KIND, Diagnostic
 from pia.model.introspect import ref_fields
 
 
@@ -69,7 +69,7 @@ def reference_diagnostics(case: Case, located: Located) -> list[Diagnostic]:
                     located.path,
                     pos.line,
                     pos.col,
-                    "PIA-E021",
+                    DUPLICATE_ID.code,
                     f"id {ident!r} is declared twice "
                     f"(first at line {first.line}, column {first.col})",
                 )
@@ -87,7 +87,7 @@ def reference_diagnostics(case: Case, located: Located) -> list[Diagnostic]:
                     located.path,
                     pos.line,
                     pos.col,
-                    "PIA-E021",
+                    DUPLICATE_ID.code,
                     f"source {src.id!r} is declared twice "
                     f"(first at line {first.line}, column {first.col})",
                 )
@@ -120,7 +120,7 @@ def reference_diagnostics(case: Case, located: Located) -> list[Diagnostic]:
                     located.path,
                     pos.line,
                     pos.col,
-                    "PIA-E022",
+                    WRONG_KIND.code,
                     f"{ident!r} is a {_label(actual)}, but a {_label(kind)} is expected here",
                 )
             )
@@ -153,4 +153,4 @@ def _dangling(
         msg += f" ({section} are declared at line {where.line})"
     close = difflib.get_close_matches(ident, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else None
-    return Diagnostic(located.path, pos.line, pos.col, "PIA-E020", msg, hint)
+    return Diagnostic(located.path, pos.line, pos.col, DANGLING_REFERENCE.code, msg, hint)

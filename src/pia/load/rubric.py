@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pia.load.located import DataPath, Located
 from pia.load.schema import validate_located
-from pia.model.diagnostics import Diagnostic
+from pia.model.diagnostics import RUBRIC_INCONSISTENT, Diagnostic
 from pia.model.rubric import Rubric
 
 
@@ -26,7 +26,9 @@ def consistency_diagnostics(rubric: Rubric, located: Located) -> list[Diagnostic
 
     def add(loc: DataPath, message: str) -> None:
         pos = located.value_at(loc)
-        problems.append(Diagnostic(located.path, pos.line, pos.col, "PIA-E033", message))
+        problems.append(
+            Diagnostic(located.path, pos.line, pos.col, RUBRIC_INCONSISTENT.code, message)
+        )
 
     values = [level.value for level in rubric.scale]
     if values != sorted(values, reverse=True):

@@ -12,7 +12,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pia.load.located import DataPath, Located
-from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.diagnostics import (
+    MISSING_FIELD,
+    UNKNOWN_FIELD,
+    WRONG_VALUE,
+    Diagnostic,
+    DiagnosticError,
+)
 from pia.model.introspect import fields_at
 
 M = TypeVar("M", bound=BaseModel)
@@ -128,11 +134,11 @@ def _describe(
         msg += (
             f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
         )
-        return "PIA-E010", msg, located.key_at(raw_loc)
+        return UNKNOWN_FIELD.code, msg, located.key_at(raw_loc)
     if kind == "missing":
         field = str(raw_loc[-1])
         return (
-            "PIA-E011",
+            MISSING_FIELD.code,
             f"missing required field {field!r} in {_where(loc)}",
             located.value_at(loc),
         )
@@ -143,7 +149,7 @@ def _describe(
         msg = f"{_where(loc)}: {text}"
     else:
         msg = f"{_where(loc)}: {_lower_first(text)}, found {shown}"
-    return "PIA-E012", msg, located.value_at(loc)
+    return WRONG_VALUE.code, msg, located.value_at(loc)
 
 
 def _lower_first(text: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.diagnostics import UNREADABLE, Diagnostic, DiagnosticError
 
 #: The order in which the shipped rubrics are listed and applied; others follow by name.
 SHIPPED_ORDER = ("core", "fipps", "oecd", "gdpr-dpia")
@@ -47,7 +47,7 @@ def resolve_rubric_specs(selected: Sequence[str] = ()) -> list[Path]:
                         str(rubrics_dir()),
                         1,
                         1,
-                        "PIA-E009",
+                        UNREADABLE.code,
                         f"no rubric found: {rubrics_dir()} holds no .yaml file",
                         "reinstall pia, or name a rubric file with --rubric",
                     )
@@ -65,7 +65,7 @@ def resolve_rubric_specs(selected: Sequence[str] = ()) -> list[Path]:
             raise DiagnosticError(
                 [
                     Diagnostic(
-                        name, 1, 1, "PIA-E009", f"no rubric {name!r}; shipped rubrics: {known}"
+                        name, 1, 1, UNREADABLE.code, f"no rubric {name!r}; shipped rubrics: {known}"
                     )
                 ]
             )
@@ -83,7 +83,7 @@ def file_kind(path: Path, data: object) -> str:
 
 
 def _unreadable(spec: str, reason: str) -> DiagnosticError:
-    return DiagnosticError([Diagnostic(spec, 1, 1, "PIA-E009", f"cannot read file: {reason}")])
+    return DiagnosticError([Diagnostic(spec, 1, 1, UNREADABLE.code, f"cannot read file: {reason}")])
 
 
 def read_git_text(spec: str, cwd: Path | None = None) -> str:

@@ -1,8 +1,8 @@
 """One kind of problem for every stage: loading, schema checks, references, expressions, lint.
 
 Every problem a user can cause is a :class:`Diagnostic` located at ``path:line:col`` with a stable
-code. Codes are never reused; a retired code stays in :data:`CODES` with its meaning so old reports
-still make sense.
+code from the registry :data:`RULES`. Codes are never reused; a retired rule stays in the registry
+with its meaning so old reports still make sense.
 """
 
 from __future__ import annotations
@@ -16,38 +16,6 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
-
-
-#: The code registry: code -> one-line meaning. ``docs`` and tests are driven from it.
-CODES: dict[str, str] = {
-    "PIA-E001": "The file is not valid YAML.",
-    "PIA-E002": "A mapping has the same key twice.",
-    "PIA-E003": "YAML anchors and aliases are not allowed.",
-    "PIA-E004": "YAML merge keys (<<) are not allowed.",
-    "PIA-E005": "A YAML tag other than the standard scalar, list and mapping tags was used.",
-    "PIA-E006": "The file is larger than pia accepts.",
-    "PIA-E007": "The document is empty, holds several documents, or is not a mapping.",
-    "PIA-E008": "A mapping key is not a string.",
-    "PIA-E009": "The file could not be read.",
-    "PIA-E010": "A field is not part of the format.",
-    "PIA-E011": "A required field is missing.",
-    "PIA-E012": "A value has the wrong type or is not one of the allowed values.",
-    "PIA-E020": "A reference names an id that is not declared.",
-    "PIA-E021": "The same id is declared twice.",
-    "PIA-E022": "A reference names an id of the wrong kind.",
-    "PIA-E030": "A rubric expression is not valid CEL.",
-    "PIA-E031": "A rubric expression reads a case field that the case format does not have.",
-    "PIA-E032": "A rubric expression failed while being evaluated.",
-    "PIA-E033": "A rubric is inconsistent (levels, bands or weights).",
-    "PIA-E040": "A judgment names a criterion that no loaded rubric declares.",
-    "PIA-W101": "A claim says how sure it is (confidence not unknown) but cites no source.",
-    "PIA-W102": "A declared source is not cited anywhere in the case.",
-    "PIA-W103": "A judgment or risk rating has no meaningful rationale (under 20 characters).",
-    "PIA-W104": "A flow names no legal authority.",
-    "PIA-W105": "A risk names no mitigating safeguard.",
-    "PIA-W106": "The case's as_of date is more than a year before today.",
-    "PIA-W107": "A section holds unknown facts (one summary count per section).",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +62,288 @@ class DiagnosticError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One kind of problem, as yamllint and sqlfluff keep theirs: a stable code, a readable name,
+    a severity, a one-line summary and an explanation. The reference page
+    ``docs/reference/diagnostics.md`` is generated from these records."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+
+    def at(
+        self, path: str, line: int, col: int, message: str, hint: str | None = None
+    ) -> Diagnostic:
+        """A diagnostic of this rule at ``path:line:col``."""
+        return Diagnostic(path, line, col, self.code, message, hint, self.severity)
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+YAML_SYNTAX = Rule(
+    "PIA-E001",
+    "yaml-syntax",
+    _E,
+    "The file is not valid YAML.",
+    "libyaml could not parse the text, or it is not UTF-8. The position is where the parser "
+    "gave up; an unclosed quote or bracket usually starts earlier.",
+)
+DUPLICATE_KEY = Rule(
+    "PIA-E002",
+    "duplicate-key",
+    _E,
+    "A mapping has the same key twice.",
+    "YAML would silently keep the last value; pia refuses the file and names the first one.",
+)
+YAML_ALIAS = Rule(
+    "PIA-E003",
+    "yaml-alias",
+    _E,
+    "YAML anchors and aliases are not allowed.",
+    "An alias can expand a few hundred bytes into gigabytes. Write the value out in full.",
+)
+YAML_MERGE = Rule(
+    "PIA-E004",
+    "yaml-merge-key",
+    _E,
+    "YAML merge keys (<<) are not allowed.",
+    "Merge keys hide where a value comes from. Write the fields out in full.",
+)
+YAML_TAG = Rule(
+    "PIA-E005",
+    "yaml-tag",
+    _E,
+    "A YAML tag other than the standard scalar, list and mapping tags was used.",
+    "Custom tags can construct objects; pia reads only plain data.",
+)
+TOO_LARGE = Rule(
+    "PIA-E006",
+    "too-large",
+    _E,
+    "The file is larger than pia accepts.",
+    "Files over the size or node limit are refused before they are parsed in full.",
+)
+NOT_A_MAPPING = Rule(
+    "PIA-E007",
+    "not-a-mapping",
+    _E,
+    "The document is empty, holds several documents, or is not a mapping.",
+    "A case or rubric file is exactly one YAML document whose top level is a mapping of fields.",
+)
+KEY_NOT_STRING = Rule(
+    "PIA-E008",
+    "key-not-string",
+    _E,
+    "A mapping key is not a string.",
+    "Keys such as `1` or `true` are read as numbers or booleans; quote them.",
+)
+UNREADABLE = Rule(
+    "PIA-E009",
+    "unreadable",
+    _E,
+    "The file could not be read.",
+    "The path does not exist, is not readable, or names no rubric pia knows.",
+)
+UNKNOWN_FIELD = Rule(
+    "PIA-E010",
+    "unknown-field",
+    _E,
+    "A field is not part of the format.",
+    "Every model forbids unknown fields, so a typo is an error at its own line rather than a "
+    "silently ignored fact. The message suggests the closest field name.",
+)
+MISSING_FIELD = Rule(
+    "PIA-E011",
+    "missing-field",
+    _E,
+    "A required field is missing.",
+    "The field must be present; write `unknown` where the format allows it and the sources do "
+    "not settle it.",
+)
+WRONG_VALUE = Rule(
+    "PIA-E012",
+    "wrong-value",
+    _E,
+    "A value has the wrong type or is not one of the allowed values.",
+    "The message names the allowed values or the expected type.",
+)
+DANGLING_REFERENCE = Rule(
+    "PIA-E020",
+    "dangling-reference",
+    _E,
+    "A reference names an id that is not declared.",
+    "Every id a case cites (a source, a party, a flow...) must be declared in its section.",
+)
+DUPLICATE_ID = Rule(
+    "PIA-E021",
+    "duplicate-id",
+    _E,
+    "The same id is declared twice.",
+    "Ids are unique across the case's sections, so a reference names exactly one entry.",
+)
+WRONG_KIND = Rule(
+    "PIA-E022",
+    "wrong-kind",
+    _E,
+    "A reference names an id of the wrong kind.",
+    "For example a flow's `from` must name a party, not a data element.",
+)
+CEL_SYNTAX = Rule(
+    "PIA-E030",
+    "cel-syntax",
+    _E,
+    "A rubric expression is not valid CEL.",
+    "The position points at the character inside the rubric file where parsing failed.",
+)
+CEL_UNKNOWN_PATH = Rule(
+    "PIA-E031",
+    "cel-unknown-path",
+    _E,
+    "A rubric expression reads a case field that the case format does not have.",
+    "Paths are checked when a rubric loads, so a misspelt field is an error, never a silent "
+    "false when the rubric runs.",
+)
+CEL_RUNTIME = Rule(
+    "PIA-E032",
+    "cel-runtime",
+    _E,
+    "A rubric expression failed while being evaluated.",
+    "An error that is not an unknown fact (a type mismatch, a missing key) is reported, never "
+    "read as false.",
+)
+RUBRIC_INCONSISTENT = Rule(
+    "PIA-E033",
+    "rubric-inconsistent",
+    _E,
+    "A rubric is inconsistent (levels, bands or weights).",
+    "Levels, thresholds, bands and caps must name each other and be ordered best first.",
+)
+JUDGMENT_UNKNOWN_CRITERION = Rule(
+    "PIA-E040",
+    "judgment-unknown-criterion-id",
+    _E,
+    "A judgment names a criterion that no loaded rubric declares.",
+    "Judgments are keyed by qualified criterion id, such as `core.oversight`.",
+)
+CLAIM_WITHOUT_SOURCE = Rule(
+    "PIA-W101",
+    "claim-without-source",
+    _W,
+    "A claim says how sure it is (confidence not unknown) but cites no source.",
+    "Every claim should trace to a source a reader can check.",
+)
+UNCITED_SOURCE = Rule(
+    "PIA-W102",
+    "uncited-source",
+    _W,
+    "A declared source is not cited anywhere in the case.",
+    "An uncited source supports nothing; cite it or remove it.",
+)
+WEAK_RATIONALE = Rule(
+    "PIA-W103",
+    "weak-rationale",
+    _W,
+    "A judgment or risk rating has no meaningful rationale (under 20 characters).",
+    "A rating a reader cannot follow cannot be signed.",
+)
+FLOW_WITHOUT_AUTHORITY = Rule(
+    "PIA-W104",
+    "flow-without-authority",
+    _W,
+    "A flow names no legal authority.",
+    "Every disclosure should name the authority it rests on, or `unknown`.",
+)
+RISK_WITHOUT_MITIGATION = Rule(
+    "PIA-W105",
+    "risk-without-mitigation",
+    _W,
+    "A risk names no mitigating safeguard.",
+    "A risk with no mitigation keeps its inherent rating; say so on purpose.",
+)
+STALE_AS_OF = Rule(
+    "PIA-W106",
+    "stale-as-of",
+    _W,
+    "The case's as_of date is more than a year before today.",
+    "An old assessment may no longer describe the arrangement.",
+)
+UNKNOWN_FACTS = Rule(
+    "PIA-W107",
+    "unknown-facts",
+    _W,
+    "A section holds unknown facts (one summary count per section).",
+    "Unknown facts are gaps in the case; the report lists them as information gaps.",
+)
+UNVERIFIED_MITIGATION = Rule(
+    "PIA-W201",
+    "unverified-mitigation",
+    _W,
+    "A residual risk is lowered only by safeguards nobody independent has verified.",
+    "An assessment quality warning, printed in the report's methodology.",
+)
+JUDGMENT_FAR_FROM_DERIVED = Rule(
+    "PIA-W202",
+    "judgment-far-from-derived",
+    _W,
+    "An assessor's judgment is at least half the scale away from the level the indicators give.",
+    "An assessment quality warning: the judgment may rest on facts the case does not record.",
+)
+JUDGMENT_UNKNOWN_CRITERION_NAME = Rule(
+    "PIA-W203",
+    "judgment-unknown-criterion",
+    _W,
+    "A judgment names no criterion of a loaded rubric.",
+    "An assessment quality warning: the judgment is not used.",
+)
+JUDGMENT_UNKNOWN_LEVEL = Rule(
+    "PIA-W204",
+    "judgment-unknown-level",
+    _W,
+    "A judgment uses a level that is not on the rubric's scale.",
+    "An assessment quality warning: the judgment is not used.",
+)
+
+#: Every rule, in code order. Codes are never reused; a retired rule stays with its meaning.
+RULES: tuple[Rule, ...] = (
+    YAML_SYNTAX,
+    DUPLICATE_KEY,
+    YAML_ALIAS,
+    YAML_MERGE,
+    YAML_TAG,
+    TOO_LARGE,
+    NOT_A_MAPPING,
+    KEY_NOT_STRING,
+    UNREADABLE,
+    UNKNOWN_FIELD,
+    MISSING_FIELD,
+    WRONG_VALUE,
+    DANGLING_REFERENCE,
+    DUPLICATE_ID,
+    WRONG_KIND,
+    CEL_SYNTAX,
+    CEL_UNKNOWN_PATH,
+    CEL_RUNTIME,
+    RUBRIC_INCONSISTENT,
+    JUDGMENT_UNKNOWN_CRITERION,
+    CLAIM_WITHOUT_SOURCE,
+    UNCITED_SOURCE,
+    WEAK_RATIONALE,
+    FLOW_WITHOUT_AUTHORITY,
+    RISK_WITHOUT_MITIGATION,
+    STALE_AS_OF,
+    UNKNOWN_FACTS,
+    UNVERIFIED_MITIGATION,
+    JUDGMENT_FAR_FROM_DERIVED,
+    JUDGMENT_UNKNOWN_CRITERION_NAME,
+    JUDGMENT_UNKNOWN_LEVEL,
+)
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pia.model.diagnostics import Diagnostic, DiagnosticError
+from pia.model.diagnostics import UNREADABLE, Diagnostic, DiagnosticError
 
 
 @dataclass
@@ -36,7 +36,7 @@ def _attachments(path: Path) -> dict[str, bytes]:
         found = reader.attachments
     except (OSError, PyPdfError, ValueError) as exc:
         raise DiagnosticError(
-            [Diagnostic(str(path), 1, 1, "PIA-E009", f"cannot read the PDF: {exc}")]
+            [Diagnostic(str(path), 1, 1, UNREADABLE.code, f"cannot read the PDF: {exc}")]
         ) from None
     return {name: contents[0] for name, contents in found.items() if contents}
 
@@ -66,7 +66,7 @@ def verify_pdf(path: Path) -> VerifyReport:
                     str(path),
                     1,
                     1,
-                    "PIA-E009",
+                    UNREADABLE.code,
                     "not a pia report: it lacks the attached case, rubrics or assessment.json",
                 )
             ]

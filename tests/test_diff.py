@@ -184,7 +184,7 @@ def test_at_the_case_date_the_later_injunction_keeps_the_levels(
 ) -> None:
     code, out, _ = run(capsys, str(ICE), str(without_stay), "--rubric", "core")
     assert code == 0
-    assert "Each version judged at its own as_of (old 2026-11-25, new 2026-11-25)" in out
+    assert "Each version judged at its own as_of (old 2026-12-02, new 2026-12-02)" in out
     assert "Summary: no result moved; facts: 0 added, 1 removed, " in out
 
 

@@ -136,7 +136,7 @@ def test_document_metadata_comes_from_the_case(ice_pdf: PdfReader) -> None:
     assert info is not None
     assert "IRS–ICE memorandum of understanding" in str(info.title)
     assert "pia project" in str(info.author)
-    assert str(info.get("/CreationDate", "")).startswith("D:20261125")
+    assert str(info.get("/CreationDate", "")).startswith("D:20261202")
 
 
 def test_internal_links_resolve(ice_pdf: PdfReader) -> None:

@@ -17,7 +17,13 @@ import pytest
 from pia.cel.rubric import LoadedRubric, load_rubric, load_rubrics
 from pia.engine import assess
 from pia.load.case import load_case, load_case_text
-from pia.model.assessment import Assessment, CriterionResult, EvidenceRef, IndicatorResult
+from pia.model.assessment import (
+    Assessment,
+    Change,
+    CriterionResult,
+    EvidenceRef,
+    IndicatorResult,
+)
 from pia.model.diagnostics import DiagnosticError
 from pia.render.json import parse_json, render_json
 
@@ -286,9 +292,14 @@ def test_sensitivity_ranks_unknown_facts_by_what_settling_them_moves(judged: Ass
 def test_sensitivity_shows_the_movement_each_value_would_cause(judged: Assessment) -> None:
     item = judged.sensitivity[0]
     assert [(m.value, m.criteria, m.ratings) for m in item.outcomes] == [
-        ("true", ("test.notice: unknown -> good",), ("test: weak -> fine",)),
-        ("false", ("test.notice: unknown -> poor",), ()),
+        (
+            "true",
+            (Change(id="test.notice", before="unknown", after="good"),),
+            (Change(id="test", before="weak", after="fine"),),
+        ),
+        ("false", (Change(id="test.notice", before="unknown", after="poor"),), ()),
     ]
+    assert (item.entry, item.field) == ("N1", "provided")
 
 
 def test_sensitivity_names_sources_readers_and_where_to_look(judged: Assessment) -> None:
@@ -305,7 +316,9 @@ def test_sensitivity_shows_a_residual_risk_a_safeguard_status_would_move(
     judged: Assessment,
 ) -> None:
     item = next(s for s in judged.sensitivity if s.fact == "sg-new.status")
-    assert [(m.value, m.risks) for m in item.outcomes] == [("verified", ("K2: moderate -> low",))]
+    assert [(m.value, m.risks) for m in item.outcomes] == [
+        ("verified", (Change(id="K2", before="moderate", after="low"),))
+    ]
 
 
 def test_fact_that_moves_nothing_is_not_listed(dated: Assessment) -> None:

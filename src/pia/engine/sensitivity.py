@@ -20,7 +20,7 @@ from pia.cel.values import Truth, to_cel
 from pia.engine import score
 from pia.engine.risks import risk_result, safeguard_statuses
 from pia.engine.run import Run
-from pia.model.assessment import Movement, SensitivityItem
+from pia.model.assessment import Change, Movement, SensitivityItem
 from pia.model.case import (
     Authority,
     Case,
@@ -153,16 +153,16 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
             levels = _levels(run, truths)
             ratings = _ratings(run, levels)
             moved_criteria = tuple(
-                f"{cid}: {base_levels[cid]} -> {levels[cid]}"
+                Change(id=cid, before=base_levels[cid], after=levels[cid])
                 for cid in base_levels
                 if levels[cid] != base_levels[cid]
             )
             moved_ratings = tuple(
-                f"{rid}: {base_ratings[rid]} -> {ratings[rid]}"
+                Change(id=rid, before=base_ratings[rid], after=ratings[rid])
                 for rid in base_ratings
                 if ratings[rid] != base_ratings[rid]
             )
-            moved_risks: tuple[str, ...] = ()
+            moved_risks: tuple[Change, ...] = ()
             if section == "safeguards" and field == "status":
                 statuses = dict(base_statuses) | {entry: str(value)}
                 moved = []
@@ -170,7 +170,9 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                     if entry in risk.mitigations:
                         level = risk_result(run, i, statuses).residual_level
                         if level != base_risks[risk.id]:
-                            moved.append(f"{risk.id}: {base_risks[risk.id]} -> {level}")
+                            moved.append(
+                                Change(id=risk.id, before=base_risks[risk.id], after=level)
+                            )
                 moved_risks = tuple(moved)
             if moved_criteria or moved_ratings or moved_risks:
                 outcomes.append(
@@ -188,6 +190,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
             SensitivityItem(
                 fact=f"{entry}.{field}",
                 entry=entry,
+                field=field,
                 section=section,
                 kind=kind,  # type: ignore[arg-type]
                 statement=_statement(run.case, entry),

@@ -149,20 +149,28 @@ class Recommendation(Model):
     because: tuple[str, ...]
 
 
+class Change(Model):
+    """One result that would move: a criterion's level, a rubric's rating or a risk's residual
+    level, from ``before`` to ``after`` (ids of levels, bands or risk levels)."""
+
+    id: str
+    before: str
+    after: str
+
+
 class Movement(Model):
     """What settling one fact one way would change."""
 
     value: str
-    criteria: tuple[str, ...] = Field(
-        description="Criteria whose level would change, as id: a -> b."
-    )
-    ratings: tuple[str, ...] = Field(description="Rubric ratings that would change, as id: a -> b.")
-    risks: tuple[str, ...] = Field(description="Residual risk levels that would change.")
+    criteria: tuple[Change, ...] = Field(description="Criteria whose level would change.")
+    ratings: tuple[Change, ...] = Field(description="Rubric ratings that would change.")
+    risks: tuple[Change, ...] = Field(description="Residual risk levels that would change.")
 
 
 class SensitivityItem(Model):
     fact: str = Field(description="entry.field of the unknown or disputed fact.")
     entry: str
+    field: str = Field(description="The field of the entry that is unknown or disputed.")
     section: str
     kind: Literal["unknown", "disputed"]
     statement: str

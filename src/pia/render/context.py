@@ -260,8 +260,7 @@ def recommendation_groups(
 
 class MoveWords:
     """Movements in words: "Oversight (pia core): Not met → Partially met", not
-    "core.oversight: not_met -> partially_met". The engine's strings are ``id: old -> new``
-    (the documented form of :class:`Movement`); the name tables are built once per report."""
+    "core.oversight: not_met -> partially_met"; the name tables are built once per report."""
 
     def __init__(self, assessment: Assessment) -> None:
         self.criteria = {
@@ -276,24 +275,17 @@ class MoveWords:
 
     def moves(self, move: Movement) -> list[str]:
         out = []
-        for text in move.criteria:
-            ident, old, new = _split_move(text)
-            name, labels = self.criteria.get(ident, (ident, {}))
-            out.append(f"{name}: {labels.get(old, old)} → {labels.get(new, new)}")
-        for text in move.ratings:
-            ident, old, new = _split_move(text)
-            name, bands = self.ratings.get(ident, (ident, {}))
-            out.append(f"{name} rating: {bands.get(old, old)} → {bands.get(new, new)}")
-        for text in move.risks:
-            ident, old, new = _split_move(text)
-            out.append(f"Residual risk “{self.risks.get(ident, ident)}”: {old} → {new}")
+        for c in move.criteria:
+            name, labels = self.criteria.get(c.id, (c.id, {}))
+            out.append(f"{name}: {labels.get(c.before, c.before)} → {labels.get(c.after, c.after)}")
+        for c in move.ratings:
+            name, bands = self.ratings.get(c.id, (c.id, {}))
+            out.append(
+                f"{name} rating: {bands.get(c.before, c.before)} → {bands.get(c.after, c.after)}"
+            )
+        for c in move.risks:
+            out.append(f"Residual risk “{self.risks.get(c.id, c.id)}”: {c.before} → {c.after}")
         return out
-
-
-def _split_move(text: str) -> tuple[str, str, str]:
-    ident, _, change = text.partition(": ")
-    old, _, new = change.partition(" -> ")
-    return ident, old, new
 
 
 def _entry_names(case: Case) -> dict[str, str]:

@@ -82,7 +82,11 @@ def render_markdown(assessment: Assessment, case: Case) -> str:
     out += ["", "## What would change the rating", ""]
     for s in a.sensitivity:
         moves = "; ".join(
-            f"{m.value}: " + ", ".join((*m.criteria, *m.ratings, *m.risks)) for m in s.outcomes
+            f"{m.value}: "
+            + ", ".join(
+                f"{c.id}: {c.before} -> {c.after}" for c in (*m.criteria, *m.ratings, *m.risks)
+            )
+            for m in s.outcomes
         )
         out.append(f"- `{s.fact}` ({s.kind}): {moves}")
     if not a.sensitivity:

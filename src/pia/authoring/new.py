@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from pia.load.located import load_located
 from pia.model.case import (
     Authority,
+    Case,
     DataElement,
     FlowState,
     Notice,
@@ -45,41 +46,9 @@ _NOT_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-#: One line per section of the case format: what it is for. Printed above each section.
-HINTS: dict[str, str] = {
-    "id": "the case's id; reports are written as <id>.pdf, <id>.json, ...",
-    "title": "the arrangement in one line, as the report's title.",
-    "short_title": "a shorter title for running headers (80 characters at most), or null.",
-    "summary": "the arrangement in a paragraph: who shares what with whom, why, and since when.",
-    "as_of": "the date the case describes, and the default date to judge the arrangement at.",
-    "knowledge_cutoff": "latest fact the case knows of: {latest_fact: 2025-06, statement: ...}.",
-    "limitations": "what the assessment could not do (records not seen, sources read second-hand).",
-    "authors": "who wrote the case (name, and optionally role and affiliation).",
-    "sign_off": "who prepared and reviewed the assessment and what was decided (all optional).",
-    "sources": "every document the case relies on, declared once here and cited by id elsewhere.",
-    "parties": "organisations and offices that take part in, oversee or contest the arrangement.",
-    "subjects": "groups of people whose data the arrangement touches: how many, how vulnerable.",
-    "data": "kinds of data that move in the flows, with their category and sensitivity.",
-    "flows": "data moving between parties: which data, on whom, why, under what authority.",
-    "purposes": "why data is used: the collection purpose, the stated one, uses alleged by others.",
-    "authorities": "laws, agreements and policies the arrangement relies on or is bound by.",
-    "safeguards": "measures meant to protect the people concerned, with their status over time.",
-    "oversight": "audits, inquiries, hearings, reports and letters by bodies that oversee it.",
-    "retention": "how long each recipient keeps the data, and whether disposal is provided for.",
-    "notice": "whether and how the people concerned, or the public, are told.",
-    "redress": "remedies affected people can use, and sanctions for wrongful disclosure.",
-    "data_quality": "how accurate, current and well matched the data is; known errors.",
-    "litigation": "lawsuits about the arrangement and their rulings (a ruling can set a status).",
-    "disputes": "questions the sources answer differently; each side keeps its own sources.",
-    "timeline": "dated events, in order, each pointing at the entries it concerns.",
-    "risks": "feared events for the people concerned, rated 1-4 (analyst judgment, CNIL scales).",
-    "judgments": "the assessor's rating of a criterion, keyed by its id, beside the derived one.",
-    "open_questions": "what the sources do not answer yet, why it matters and where to look.",
-}
-
-
 def _hint(key: str) -> str:
-    return f"# {key}: {HINTS[key]}"
+    """The comment above a section: what it is for, as the case format describes it."""
+    return f"# {key}: {Case.model_fields[key].description}"
 
 
 #: Ids the skeleton and its commented examples declare; ids made from names avoid them.

@@ -37,36 +37,15 @@ from pia.model.assessment import (
 )
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import Date, Model
+from pia.model.entries import RULINGS, Declared, declared_entries, entry_label
 
 DIFF_SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
-#: Section name for rulings, which are declared inside litigation but have ids of their own.
-RULINGS = "litigation.rulings"
-
+#: Case sections whose entries have no id of their own and are matched another way.
+UNNAMED_SECTIONS = ("sources", "timeline", "judgments")
 #: Top-level case fields that are not lists of entries: compared field by field.
-CASE_FIELDS = (
-    "id",
-    "title",
-    "short_title",
-    "summary",
-    "as_of",
-    "knowledge_cutoff",
-    "authors",
-    "sign_off",
-)
-
-#: Fields tried, in order, for an entry's one-line label.
-LABEL_FIELDS = (
-    "title",
-    "name",
-    "statement",
-    "question",
-    "citation",
-    "activity",
-    "mechanism",
-    "holding",
-    "event",
-    "level",
+CASE_FIELDS = tuple(
+    name for name in Case.model_fields if name not in ID_SECTIONS and name not in UNNAMED_SECTIONS
 )
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -234,26 +213,23 @@ class _Entry:
 def _entry(
     section: str, model: BaseModel, ident: str, parent: str | None = None, key: str | None = None
 ) -> _Entry:
-    label = next(
-        (str(v) for f in LABEL_FIELDS if isinstance(v := getattr(model, f, None), str)), ""
-    )
     data = model.model_dump(mode="json", by_alias=True, exclude={"sources", "rulings"})
     sources = tuple(getattr(model, "sources", ()))
-    return _Entry(section, key or ident, ident, label, parent, data, sources)
+    return _Entry(section, key or ident, ident, entry_label(model), parent, data, sources)
 
 
 def case_entries(case: Case) -> Iterator[_Entry]:
     """Every comparable entry of a case, in the order of the case format's sections."""
+    declared: dict[str, list[Declared]] = {}
+    for d in declared_entries(case):
+        declared.setdefault(str(d.path[0]), []).append(d)
     for name in Case.model_fields:
         if name == "sources":
             for src in case.sources:
                 yield _entry("sources", src, src.id)
         elif name in ID_SECTIONS:
-            for item in getattr(case, name):
-                yield _entry(name, item, item.id)
-                if name == "litigation":
-                    for ruling in item.rulings:
-                        yield _entry(RULINGS, ruling, ruling.id, parent=item.id)
+            for d in declared.get(name, []):
+                yield _entry(d.section, d.entry, d.id, parent=d.parent)
         elif name == "timeline":
             seen: Counter[tuple[str, str]] = Counter()
             for event in case.timeline:
@@ -268,7 +244,7 @@ def case_entries(case: Case) -> Iterator[_Entry]:
 def _section_order() -> dict[str, int]:
     names: list[str] = []
     for name in Case.model_fields:
-        if name == "sources" or name in ID_SECTIONS or name in ("timeline", "judgments"):
+        if name in ID_SECTIONS or name in UNNAMED_SECTIONS:
             names.append(name)
             if name == "litigation":
                 names.append(RULINGS)

@@ -18,6 +18,7 @@ from pia.engine.view import build_view
 from pia.model.assessment import TruthValue
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.diagnostics import CEL_RUNTIME, Diagnostic, DiagnosticError
+from pia.model.entries import declared_entries
 from pia.model.rubric import Criterion, Rubric
 
 TRUTH_VALUES: dict[Truth, TruthValue] = {
@@ -115,12 +116,14 @@ def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
 
 
 def entry_index(case: Case) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Entry id -> (section, confidence, sources), for evidence. A ruling's evidence is filed
+    under the litigation it belongs to."""
     out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-    for section in ID_SECTIONS:
-        for entry in getattr(case, section):
-            sources = tuple(getattr(entry, "sources", ()))
-            out[entry.id] = (section, getattr(entry, "confidence", "confirmed"), sources)
-    for suit in case.litigation:
-        for ruling in suit.rulings:
-            out[ruling.id] = ("litigation", ruling.confidence, tuple(ruling.sources))
+    for d in declared_entries(case):
+        section = d.section if d.parent is None else "litigation"
+        out[d.id] = (
+            section,
+            getattr(d.entry, "confidence", "confirmed"),
+            tuple(getattr(d.entry, "sources", ())),
+        )
     return out

@@ -10,7 +10,7 @@ agenda: what to find out first.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from celpy.evaluation import CELEvalError
@@ -27,6 +27,7 @@ from pia.model.case import (
     Flow,
     Safeguard,
 )
+from pia.model.entries import Declared, entries_by_id, entry_label
 
 #: For entries with a status history, the candidate values of the resolved status.
 _HISTORY_TYPES: dict[str, Any] = {
@@ -35,7 +36,6 @@ _HISTORY_TYPES: dict[str, Any] = {
     "authorities": Authority,
 }
 _TEXT_PLACEHOLDER = "(stated in the case)"
-_STATEMENT_FIELDS = ("statement", "title", "name", "activity", "question", "mechanism", "citation")
 
 
 #: For the status scales, settling a fact to its two ends shows the whole range of movement
@@ -131,6 +131,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     base_ratings = _ratings(run, base_levels)
     base_statuses = safeguard_statuses(run.view)
     base_risks = {r.id: risk_result(run, i).residual_level for i, r in enumerate(run.case.risks)}
+    declared = entries_by_id(run.case)
     items = []
     for entry, field, kind in _open_facts(run):
         section, _confidence, sources = run.entries[entry]
@@ -193,7 +194,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                 field=field,
                 section=section,
                 kind=kind,  # type: ignore[arg-type]
-                statement=_statement(run.case, entry),
+                statement=_statement(declared, entry),
                 sources=sources,
                 read_by=tuple(sorted({f"{r}.{c}/{i}" for r, c, i in readers})),
                 outcomes=tuple(outcomes),
@@ -261,32 +262,9 @@ def _ratings(run: Run, levels: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _statement(case: Case, entry: str) -> str:
-    for section in (
-        "parties",
-        "subjects",
-        "data",
-        "flows",
-        "purposes",
-        "authorities",
-        "safeguards",
-        "oversight",
-        "retention",
-        "notice",
-        "redress",
-        "data_quality",
-        "litigation",
-        "disputes",
-        "risks",
-        "open_questions",
-    ):
-        for item in getattr(case, section):
-            if item.id == entry:
-                for name in _STATEMENT_FIELDS:
-                    value = getattr(item, name, None)
-                    if isinstance(value, str):
-                        return value
-    return entry
+def _statement(declared: Mapping[str, Declared], entry: str) -> str:
+    found = declared.get(entry)
+    return entry_label(found.entry) if found is not None else entry
 
 
 def _where_to_look(case: Case, entry: str) -> str | None:

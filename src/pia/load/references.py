@@ -11,6 +11,7 @@ from pia.load.located import DataPath, Located
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import Ref
 from pia.model.diagnostics import DANGLING_REFERENCE, DUPLICATE_ID, WRONG_KIND, Diagnostic
+from pia.model.entries import RULINGS, declared_entries
 from pia.model.introspect import ref_fields
 
 
@@ -36,31 +37,19 @@ def _walk_value(
 
 
 def declared_ids(case: Case) -> dict[str, tuple[str, DataPath]]:
-    """Every id the case declares -> (kind, path). Rulings are declared inside litigation."""
+    """Every id the case declares -> (kind, path of its ``id``). The first declaration wins."""
     out: dict[str, tuple[str, DataPath]] = {}
-    for section, kind in ID_SECTIONS.items():
-        for i, entry in enumerate(getattr(case, section)):
-            out.setdefault(entry.id, (kind, (section, i, "id")))
-    for i, suit in enumerate(case.litigation):
-        for j, ruling in enumerate(suit.rulings):
-            out.setdefault(ruling.id, ("ruling", ("litigation", i, "rulings", j, "id")))
+    for d in declared_entries(case):
+        out.setdefault(d.id, (d.kind, (*d.path, "id")))
     return out
-
-
-def _declarations(case: Case) -> Iterator[tuple[str, str, DataPath]]:
-    for section, kind in ID_SECTIONS.items():
-        for i, entry in enumerate(getattr(case, section)):
-            yield entry.id, kind, (section, i, "id")
-    for i, suit in enumerate(case.litigation):
-        for j, ruling in enumerate(suit.rulings):
-            yield ruling.id, "ruling", ("litigation", i, "rulings", j, "id")
 
 
 def reference_diagnostics(case: Case, located: Located) -> list[Diagnostic]:
     """Duplicate ids, and references to ids that are not declared or are of the wrong kind."""
     problems: list[Diagnostic] = []
     seen: dict[str, DataPath] = {}
-    for ident, _kind, path in _declarations(case):
+    for d in declared_entries(case):
+        ident, path = d.id, (*d.path, "id")
         if ident in seen:
             first = located.value_at(seen[ident])
             pos = located.value_at(path)
@@ -127,9 +116,7 @@ def reference_diagnostics(case: Case, located: Located) -> list[Diagnostic]:
     return problems
 
 
-ID_SECTION_FOR = {kind: section for section, kind in ID_SECTIONS.items()} | {
-    "ruling": "litigation.rulings"
-}
+ID_SECTION_FOR = {kind: section for section, kind in ID_SECTIONS.items()} | {"ruling": RULINGS}
 
 
 _LABELS = {

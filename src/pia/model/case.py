@@ -8,7 +8,7 @@ that may not be known can be written as ``unknown``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -33,6 +33,7 @@ from pia.model.common import (
     Text,
     Tri,
 )
+from pia.model.introspect import models_in
 
 SourceKind = Literal[
     "statute",
@@ -48,6 +49,8 @@ SourceKind = Literal[
 
 class Source(Model):
     """A document the case relies on, declared once and cited by id everywhere."""
+
+    label_field: ClassVar[str] = "title"
 
     id: Id
     title: Text
@@ -119,6 +122,9 @@ PartyRole = Literal[
 class Party(Sourced):
     """An organisation or office that takes part in, oversees or contests the arrangement."""
 
+    ref_kind: ClassVar[str] = "party"
+    label_field: ClassVar[str] = "name"
+
     id: Id
     name: Text
     kind: PartyKind
@@ -150,6 +156,9 @@ class Claim(Sourced):
 class Subject(Sourced):
     """A group of people whose data the arrangement touches."""
 
+    ref_kind: ClassVar[str] = "subject"
+    label_field: ClassVar[str] = "name"
+
     id: Id
     name: Text
     description: str | None = None
@@ -175,6 +184,9 @@ DataCategory = Literal[
 class DataElement(Sourced):
     """A kind of data that moves in a flow."""
 
+    ref_kind: ClassVar[str] = "data"
+    label_field: ClassVar[str] = "name"
+
     id: Id
     name: Text
     category: DataCategory
@@ -195,6 +207,9 @@ class FlowState(Sourced, Dated):
 class Flow(Sourced, Dated):
     """Data moving from one party to another: which data, on whom, why and under what authority."""
 
+    ref_kind: ClassVar[str] = "flow"
+    label_field: ClassVar[str] = "title"
+
     id: Id
     title: Text
     from_: PartyRef = Field(alias="from")
@@ -213,6 +228,9 @@ class Flow(Sourced, Dated):
 
 class Purpose(Sourced):
     """Why data is used: the purpose it was collected for, or a purpose it is put to."""
+
+    ref_kind: ClassVar[str] = "purpose"
+    label_field: ClassVar[str] = "statement"
 
     id: Id
     statement: Text
@@ -247,6 +265,9 @@ class Standing(Sourced, Dated):
 
 class Authority(Sourced):
     """A legal instrument the arrangement relies on or is bound by."""
+
+    ref_kind: ClassVar[str] = "authority"
+    label_field: ClassVar[str] = "title"
 
     id: Id
     citation: Text
@@ -303,6 +324,9 @@ class Safeguard(Sourced):
     """A measure meant to protect the people concerned. ``controls`` says, in a fixed vocabulary,
     what kind of protection it is, so rubrics can test for it without reading prose."""
 
+    ref_kind: ClassVar[str] = "safeguard"
+    label_field: ClassVar[str] = "title"
+
     id: Id
     title: Text
     kind: Literal["legal", "technical", "organisational", "procedural", "oversight"]
@@ -315,6 +339,9 @@ class Safeguard(Sourced):
 
 class Oversight(Sourced):
     """An oversight body acting on the arrangement: an audit, an inquiry, a report, a letter."""
+
+    ref_kind: ClassVar[str] = "oversight"
+    label_field: ClassVar[str] = "activity"
 
     id: Id
     body: PartyRef
@@ -329,6 +356,9 @@ class Oversight(Sourced):
 
 
 class Retention(Sourced):
+    ref_kind: ClassVar[str] = "retention"
+    label_field: ClassVar[str] = "statement"
+
     id: Id
     applies_to: tuple[EntryRef, ...] = ()
     statement: Text
@@ -337,6 +367,9 @@ class Retention(Sourced):
 
 
 class Notice(Sourced, Dated):
+    ref_kind: ClassVar[str] = "notice"
+    label_field: ClassVar[str] = "statement"
+
     id: Id
     kind: Literal[
         "individual", "public", "sorn", "matching_notice", "privacy_notice", "press", "publication"
@@ -346,6 +379,9 @@ class Notice(Sourced, Dated):
 
 
 class Redress(Sourced):
+    ref_kind: ClassVar[str] = "redress"
+    label_field: ClassVar[str] = "mechanism"
+
     id: Id
     kind: Literal[
         "civil_damages",
@@ -365,6 +401,9 @@ class Redress(Sourced):
 
 
 class DataQuality(Sourced):
+    ref_kind: ClassVar[str] = "data_quality"
+    label_field: ClassVar[str] = "statement"
+
     id: Id
     statement: Text
     issue: Tri = Field(description="Whether this entry describes a data-quality problem.")
@@ -372,6 +411,9 @@ class DataQuality(Sourced):
 
 
 class Ruling(Sourced):
+    ref_kind: ClassVar[str] = "ruling"
+    label_field: ClassVar[str] = ""  # named by label(): a holding is too long to name it by
+
     id: Id
     date: PartialDate
     court: Text
@@ -392,8 +434,15 @@ class Ruling(Sourced):
     holding: Text
     effect: str | None = None
 
+    def label(self) -> str:
+        """``preliminary injunction of 2026-02-05, D. Mass.``"""
+        return f"{self.kind.replace('_', ' ')} of {self.date}, {self.court}"
+
 
 class Litigation(Sourced):
+    ref_kind: ClassVar[str] = "litigation"
+    label_field: ClassVar[str] = "name"
+
     id: Id
     name: Text
     court: Text
@@ -412,6 +461,9 @@ class Litigation(Sourced):
 class Dispute(Sourced):
     """A question the sources answer differently; each side keeps its own sources."""
 
+    ref_kind: ClassVar[str] = "dispute"
+    label_field: ClassVar[str] = "question"
+
     id: Id
     question: Text
     about: tuple[EntryRef, ...] = ()
@@ -420,6 +472,8 @@ class Dispute(Sourced):
 
 
 class TimelineEvent(Sourced):
+    label_field: ClassVar[str] = "event"
+
     date: PartialDate
     event: Text
     refs: tuple[EntryRef, ...] = ()
@@ -427,6 +481,9 @@ class TimelineEvent(Sourced):
 
 class Risk(Sourced):
     """A feared event for the people concerned, rated on the CNIL 1-4 scales (analyst judgment)."""
+
+    ref_kind: ClassVar[str] = "risk"
+    label_field: ClassVar[str] = "title"
 
     id: Id
     title: Text
@@ -449,6 +506,8 @@ class Risk(Sourced):
 class Judgment(Model):
     """An assessor's rating of one criterion, shown beside the level the engine derives."""
 
+    label_field: ClassVar[str] = "level"
+
     level: Text
     rationale: Text
     sources: tuple[SourceRef, ...] = ()
@@ -456,6 +515,9 @@ class Judgment(Model):
 
 
 class OpenQuestion(Model):
+    ref_kind: ClassVar[str] = "open_question"
+    label_field: ClassVar[str] = "question"
+
     id: Id
     question: Text
     why: Text
@@ -467,60 +529,166 @@ class OpenQuestion(Model):
 class Case(Model):
     """A privacy-impact-assessment case file."""
 
-    id: Id
-    title: Text
-    short_title: str | None = Field(
-        default=None, max_length=80, description="Used in running headers; defaults to the title."
+    # Each field's title and description are the one statement of what a section is for: the
+    # reference docs, `pia new`'s hints and the report's headings all read them.
+
+    id: Id = Field(
+        title="Id", description="the case's id; reports are written as <id>.pdf, <id>.json, ..."
     )
-    summary: Text
-    as_of: Date = Field(description="The date the case describes; the default date to judge at.")
-    knowledge_cutoff: KnowledgeCutoff | None = None
+    title: Text = Field(
+        title="Title", description="the arrangement in one line, as the report's title."
+    )
+    short_title: str | None = Field(
+        default=None,
+        max_length=80,
+        title="Short title",
+        description="a shorter title for running headers (80 characters at most), or null.",
+    )
+    summary: Text = Field(
+        title="Summary",
+        description="the arrangement in a paragraph: who shares what with whom, why, and since "
+        "when.",
+    )
+    as_of: Date = Field(
+        title="As of",
+        description="the date the case describes, and the default date to judge the arrangement "
+        "at.",
+    )
+    knowledge_cutoff: KnowledgeCutoff | None = Field(
+        default=None,
+        title="Knowledge cut-off",
+        description="latest fact the case knows of: {latest_fact: 2025-06, statement: ...}.",
+    )
     limitations: tuple[Text, ...] = Field(
         default=(),
-        description="What the assessment could not do: sources read only second-hand, records "
-        "not seen. Printed in the report's executive summary.",
+        title="Limitations",
+        description="what the assessment could not do (records not seen, sources read "
+        "second-hand). Printed in the report's executive summary.",
     )
-    authors: tuple[Author, ...] = Field(min_length=1)
-    sign_off: SignOff | None = None
-    sources: tuple[Source, ...] = Field(min_length=1)
-    parties: tuple[Party, ...] = Field(min_length=1)
-    subjects: tuple[Subject, ...] = ()
-    data: tuple[DataElement, ...] = ()
-    flows: tuple[Flow, ...] = ()
-    purposes: tuple[Purpose, ...] = ()
-    authorities: tuple[Authority, ...] = ()
-    safeguards: tuple[Safeguard, ...] = ()
-    oversight: tuple[Oversight, ...] = ()
-    retention: tuple[Retention, ...] = ()
-    notice: tuple[Notice, ...] = ()
-    redress: tuple[Redress, ...] = ()
-    data_quality: tuple[DataQuality, ...] = ()
-    litigation: tuple[Litigation, ...] = ()
-    disputes: tuple[Dispute, ...] = ()
-    timeline: tuple[TimelineEvent, ...] = ()
-    risks: tuple[Risk, ...] = ()
+    authors: tuple[Author, ...] = Field(
+        min_length=1,
+        title="Authors",
+        description="who wrote the case (name, and optionally role and affiliation).",
+    )
+    sign_off: SignOff | None = Field(
+        default=None,
+        title="Sign-off",
+        description="who prepared and reviewed the assessment and what was decided (all optional).",
+    )
+    sources: tuple[Source, ...] = Field(
+        min_length=1,
+        title="Sources",
+        description="every document the case relies on, declared once here and cited by id "
+        "elsewhere.",
+    )
+    parties: tuple[Party, ...] = Field(
+        min_length=1,
+        title="Parties and roles",
+        description="organisations and offices that take part in, oversee or contest the "
+        "arrangement.",
+    )
+    subjects: tuple[Subject, ...] = Field(
+        default=(),
+        title="Whose data",
+        description="groups of people whose data the arrangement touches: how many, how "
+        "vulnerable.",
+    )
+    data: tuple[DataElement, ...] = Field(
+        default=(),
+        title="Data elements",
+        description="kinds of data that move in the flows, with their category and sensitivity.",
+    )
+    flows: tuple[Flow, ...] = Field(
+        default=(),
+        title="Data flows",
+        description="data moving between parties: which data, on whom, why, under what authority.",
+    )
+    purposes: tuple[Purpose, ...] = Field(
+        default=(),
+        title="Purposes",
+        description="why data is used: the collection purpose, the stated one, uses alleged by "
+        "others.",
+    )
+    authorities: tuple[Authority, ...] = Field(
+        default=(),
+        title="Legal authorities",
+        description="laws, agreements and policies the arrangement relies on or is bound by.",
+    )
+    safeguards: tuple[Safeguard, ...] = Field(
+        default=(),
+        title="Safeguards",
+        description="measures meant to protect the people concerned, with their status over time.",
+    )
+    oversight: tuple[Oversight, ...] = Field(
+        default=(),
+        title="Oversight",
+        description="audits, inquiries, hearings, reports and letters by bodies that oversee it.",
+    )
+    retention: tuple[Retention, ...] = Field(
+        default=(),
+        title="Retention",
+        description="how long each recipient keeps the data, and whether disposal is provided for.",
+    )
+    notice: tuple[Notice, ...] = Field(
+        default=(),
+        title="Notice",
+        description="whether and how the people concerned, or the public, are told.",
+    )
+    redress: tuple[Redress, ...] = Field(
+        default=(),
+        title="Redress",
+        description="remedies affected people can use, and sanctions for wrongful disclosure.",
+    )
+    data_quality: tuple[DataQuality, ...] = Field(
+        default=(),
+        title="Data quality",
+        description="how accurate, current and well matched the data is; known errors.",
+    )
+    litigation: tuple[Litigation, ...] = Field(
+        default=(),
+        title="Litigation",
+        description="lawsuits about the arrangement and their rulings (a ruling can set a status).",
+    )
+    disputes: tuple[Dispute, ...] = Field(
+        default=(),
+        title="Disputed facts",
+        description="questions the sources answer differently; each side keeps its own sources.",
+    )
+    timeline: tuple[TimelineEvent, ...] = Field(
+        default=(),
+        title="Timeline",
+        description="dated events, in order, each pointing at the entries it concerns.",
+    )
+    risks: tuple[Risk, ...] = Field(
+        default=(),
+        title="Risks",
+        description="feared events for the people concerned, rated 1-4 (analyst judgment, CNIL "
+        "scales).",
+    )
     judgments: dict[str, Judgment] = Field(
-        default_factory=dict, description="Assessor ratings keyed by criterion id."
+        default_factory=dict,
+        title="Assessor judgments",
+        description="the assessor's rating of a criterion, keyed by its id, beside the derived "
+        "one.",
     )
-    open_questions: tuple[OpenQuestion, ...] = ()
+    open_questions: tuple[OpenQuestion, ...] = Field(
+        default=(),
+        title="Open questions",
+        description="what the sources do not answer yet, why it matters and where to look.",
+    )
+
+
+def _id_sections() -> dict[str, str]:
+    """Case sections whose entries declare ids -> the reference kind their ids answer to, in the
+    format's order. Read from the models: a section is a tuple of a model with a ``ref_kind``."""
+    out: dict[str, str] = {}
+    for name, info in Case.model_fields.items():
+        for model in models_in(info.annotation):
+            kind = getattr(model, "ref_kind", None)
+            if isinstance(kind, str):
+                out[name] = kind
+    return out
 
 
 #: Sections whose entries declare ids, and the reference kind those ids answer to.
-ID_SECTIONS: dict[str, str] = {
-    "parties": "party",
-    "subjects": "subject",
-    "data": "data",
-    "flows": "flow",
-    "purposes": "purpose",
-    "authorities": "authority",
-    "safeguards": "safeguard",
-    "oversight": "oversight",
-    "retention": "retention",
-    "notice": "notice",
-    "redress": "redress",
-    "data_quality": "data_quality",
-    "litigation": "litigation",
-    "disputes": "dispute",
-    "risks": "risk",
-    "open_questions": "open_question",
-}
+ID_SECTIONS: dict[str, str] = _id_sections()

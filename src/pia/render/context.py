@@ -15,6 +15,7 @@ from pia.cel.values import Unknown
 from pia.engine.view import build_view
 from pia.model.assessment import Assessment, Movement, Recommendation
 from pia.model.case import ID_SECTIONS, Case
+from pia.model.entries import declared_entries, entry_label
 from pia.render import charts
 from pia.render.diagram import flow_svg
 
@@ -100,28 +101,14 @@ def _last_known(view: dict[str, Any], sections: Sequence[str]) -> dict[str, str]
 def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
     view = build_view(case, assessment.assessed_as_of)
     cites = Citations()
-    for section in (
-        "parties",
-        "subjects",
-        "data",
-        "flows",
-        "purposes",
-        "authorities",
-        "safeguards",
-        "oversight",
-        "retention",
-        "notice",
-        "redress",
-        "data_quality",
-        "litigation",
-        "disputes",
-    ):
-        for entry in getattr(case, section):
-            sources = list(getattr(entry, "sources", ()))
-            for nested in ("status", "standing", "count", "volume", "people", "rulings", "sides"):
-                for item in getattr(entry, nested, ()) or ():
-                    sources += list(getattr(item, "sources", ()))
-            cites.add(sources, f"entry-{entry.id}", _section_label(section))
+    for d in declared_entries(case):
+        if d.parent is not None or d.section in CITED_ELSEWHERE:
+            continue
+        sources = list(getattr(d.entry, "sources", ()))
+        for nested in ("status", "standing", "count", "volume", "people", "rulings", "sides"):
+            for item in getattr(d.entry, nested, ()) or ():
+                sources += list(getattr(item, "sources", ()))
+        cites.add(sources, f"entry-{d.id}", section_title(d.section))
     for event in case.timeline:
         cites.add(event.sources, "timeline", "Timeline")
     for result in assessment.rubrics:
@@ -170,28 +157,7 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
             for c in r.criteria
             for i in c.indicators
         },
-        "arrangement_sections": [
-            (anchor, title)
-            for anchor, title, present in (
-                ("parties", "Parties and roles", True),
-                ("subjects", "Whose data", bool(case.subjects)),
-                ("data", "Data elements", bool(case.data)),
-                ("flows", "Data flows", bool(case.flows)),
-                ("purposes", "Purposes", bool(case.purposes)),
-                ("authorities", "Legal authorities", bool(case.authorities)),
-                ("safeguards", "Safeguards", bool(case.safeguards)),
-                ("oversight", "Oversight", bool(case.oversight)),
-                (
-                    "other-facts",
-                    "Retention, notice, redress and data quality",
-                    bool(case.retention or case.notice or case.redress or case.data_quality),
-                ),
-                ("litigation", "Litigation", bool(case.litigation)),
-                ("disputes", "Disputed facts", bool(case.disputes)),
-                ("timeline", "Timeline", bool(case.timeline)),
-            )
-            if present
-        ],
+        "arrangement_sections": arrangement_sections(case),
         "authority_names": {a.id: a.citation for a in case.authorities},
         "safeguard_names": {s.id: s.title for s in case.safeguards},
         "flow_svg": charts.data_uri(flow_svg(case, view)) if case.flows else None,
@@ -290,18 +256,7 @@ class MoveWords:
 
 def _entry_names(case: Case) -> dict[str, str]:
     """Entry id -> a short human name, for links that would otherwise show an id."""
-    names: dict[str, str] = {}
-    fields = ("title", "name", "question", "activity", "mechanism", "statement", "citation")
-    for section in ID_SECTIONS:
-        for entry in getattr(case, section):
-            text = next(
-                (v for f in fields if isinstance(v := getattr(entry, f, None), str)), entry.id
-            )
-            names[entry.id] = _shorten(text)
-    for suit in case.litigation:
-        for ruling in suit.rulings:
-            names[ruling.id] = f"{ruling.kind.replace('_', ' ')} of {ruling.date} ({suit.name})"
-    return names
+    return {d.id: _shorten(entry_label(d.entry)) for d in declared_entries(case)}
 
 
 def _shorten(text: str, limit: int = 90) -> str:
@@ -316,8 +271,29 @@ def _source_key(sid: str) -> tuple[str, int, str]:
     return (head, int(tail) if tail else -1, sid)
 
 
-def _section_label(section: str) -> str:
-    return {
-        "data_quality": "Data quality",
-        "data": "Data elements",
-    }.get(section, section.replace("_", " ").capitalize())
+def section_title(section: str) -> str:
+    """A case section's heading, as the case format defines it."""
+    info = Case.model_fields.get(section)
+    return info.title if info is not None and info.title else section
+
+
+#: Sections cited under their own headings (risks as R1, R2...), not as facts.
+CITED_ELSEWHERE = frozenset({"risks", "open_questions"})
+#: Sections the report gives one heading together, with the title of that heading.
+COMBINED_SECTIONS = (("retention", "notice", "redress", "data_quality"), "other-facts")
+
+
+def arrangement_sections(case: Case) -> list[tuple[str, str]]:
+    """(anchor, heading) of each section of the arrangement that has entries."""
+    combined, anchor = COMBINED_SECTIONS
+    out: list[tuple[str, str]] = []
+    described = [n for n in Case.model_fields if n in ID_SECTIONS or n == "timeline"]
+    for section in (n for n in described if n not in CITED_ELSEWHERE):
+        if section in combined:
+            if section == combined[0] and any(getattr(case, name) for name in combined):
+                titles = [section_title(name).lower() for name in combined]
+                heading = ", ".join(titles[:-1]) + " and " + titles[-1]
+                out.append((anchor, heading[:1].upper() + heading[1:]))
+        elif section == "parties" or getattr(case, section):
+            out.append((section, section_title(section)))
+    return out

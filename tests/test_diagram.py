@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pia.engine.states import entry_states
 from pia.engine.view import build_view
 from pia.load.case import load_case_file
 from pia.render.diagram import flow_svg
@@ -23,9 +24,9 @@ def test_diagram_does_not_depend_on_the_callers_fontconfig(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     case = load_case_file(ICE).case
-    view = build_view(case, case.as_of)
+    states = entry_states(build_view(case, case.as_of))
     monkeypatch.setenv("FONTCONFIG_FILE", str(pinned_fontconfig()))  # as after a PDF render
-    pinned_caller = flow_svg(case, view)
+    pinned_caller = flow_svg(case, states)
     monkeypatch.delenv("FONTCONFIG_FILE")  # as in `pia assess --format html` or the preview
-    unpinned_caller = flow_svg(case, view)
+    unpinned_caller = flow_svg(case, states)
     assert unpinned_caller == pinned_caller

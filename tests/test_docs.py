@@ -33,7 +33,6 @@ import pytest
 from click.testing import CliRunner
 
 from pia.authoring.docs import (
-    CONFIDENCE_MEANINGS,
     PAGES,
     case_format_reference,
     cel_reference,
@@ -47,7 +46,7 @@ from pia.authoring.docs import (
 from pia.cel.rubric import allowed_paths
 from pia.cli import cli, main
 from pia.model.case import Case
-from pia.model.common import Confidence
+from pia.model.common import CONFIDENCE_MEANINGS, Confidence
 from pia.model.diagnostics import RULES
 from pia.model.rubric import Rubric
 from pia.model.view import VIEW_FIELDS

@@ -29,6 +29,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from pia.model.common import (
+    CONFIDENCE_MEANINGS,
     ID_PATTERN,
     Date,
     Dated,
@@ -46,13 +47,6 @@ GENERATED_NOTE = (
 
 #: What each confidence value means. Prose, so it lives here; ``tests/test_docs.py`` checks that
 #: it names exactly the values :data:`pia.model.common.Confidence` allows.
-CONFIDENCE_MEANINGS: dict[str, str] = {
-    "confirmed": "An official or primary source states it (the agreement, a statute, a ruling).",
-    "reported": "A credible secondary source reports it (reputable press, an analysis).",
-    "alleged": "A party claims it and it is not admitted or shown.",
-    "disputed": "Sources conflict; record the sides under `disputes`.",
-    "unknown": "Looked for and not found: read the entry's value as not known.",
-}
 
 #: Reference pages by path under the docs folder, in the order ``pia docs`` writes them.
 PAGES: tuple[str, ...] = (

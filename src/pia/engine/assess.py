@@ -18,6 +18,7 @@ from pia.engine.findings import quality_warnings, recommendations
 from pia.engine.risks import risk_result
 from pia.engine.run import prepare
 from pia.engine.sensitivity import sensitivity
+from pia.engine.states import entry_states
 from pia.model.assessment import Assessment, CaseInfo
 from pia.model.case import Case
 
@@ -59,6 +60,8 @@ def assess(
         rubrics=tuple(rubric_results),
         key_findings=key_findings(rubric_results),
         risks=tuple(risks),
+        risk_matrix=score.RISK_MATRIX,
+        states=entry_states(run.view),
         recommendations=tuple(recommendations(rubric_results)),
         sensitivity=tuple(sensitivity(run)) if with_sensitivity else (),
         warnings=tuple(quality_warnings(rubric_results, risks, case, rubrics)),

@@ -99,6 +99,7 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
         critical=criterion.critical,
         level=derived.level,
         label=label,
+        tone=score.level_tone(rubric, derived.level),
         level_meaning=meaning,
         score=round(score.level_value(rubric, derived.level) * criterion.weight, 3),
         share=round(derived.share, 3),
@@ -167,14 +168,28 @@ def rubric_result(run: Run, loaded: LoadedRubric) -> RubricResult:
         score=total,
         rating=rating,
         rating_label=bands[rating],
+        rating_tone=score.band_tone(rubric, rating),
         uncapped_rating=uncapped,
         cap_reason=reason,
         scale=tuple(
-            LevelInfo(id=lv.id, label=lv.label, value=lv.value, meaning=lv.meaning)
-            for lv in rubric.scale
+            LevelInfo(
+                id=lv.id,
+                label=lv.label,
+                value=lv.value,
+                meaning=lv.meaning,
+                tone=score.tone(i, len(rubric.scale)),
+            )
+            for i, lv in enumerate(rubric.scale)
         ),
         bands=tuple(
-            BandInfo(id=b.id, label=b.label, min=b.min, meaning=b.meaning) for b in rubric.bands
+            BandInfo(
+                id=b.id,
+                label=b.label,
+                min=b.min,
+                meaning=b.meaning,
+                tone=score.tone(i, len(rubric.bands)),
+            )
+            for i, b in enumerate(rubric.bands)
         ),
         criteria=tuple(criteria),
         level_counts=counts,

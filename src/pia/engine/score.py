@@ -1,25 +1,6 @@
-"""Scoring rules, one small function each. These words are printed in every report's methodology.
-
-Indicators to a criterion level
-    An indicator bears *good* when it supports the criterion and is true, or undermines it and is
-    false; *bad* in the two opposite cases; *unknown* when it is unknown. The criterion's share is
-    the weight of good indicators over the weight of all its indicators, so an unknown indicator
-    never counts as met. The level is the best scale level whose threshold the share reaches. An
-    undermining indicator that is true and has ``caps`` holds the level at or below that cap. When
-    every indicator is unknown the level is ``unknown`` (worth nothing), not the worst level.
-    A capping indicator that is unknown caps too: a fact turning unknown never raises a level.
-
-Criteria to a rubric rating
-    A criterion earns its level's value times its weight; the rubric score is the earned share of
-    all weight, 0-100. The rating is the best band whose minimum the score reaches. If a critical
-    criterion sits at the worst level, the rating is at most the rubric's ``critical_cap`` band.
-
-Risks
-    Inherent level comes from the case's likelihood x severity (CNIL 1-4 scales). Each mitigating
-    safeguard lowers likelihood by its strength on the assessment date: verified 1, implemented
-    0.5, stated 0.25; disputed, failed, absent or unknown 0. Only whole steps count (the residual
-    likelihood is rounded up) and it never goes below 1. Severity is unchanged: a safeguard makes
-    harm less likely, not less harmful.
+"""Scoring rules, one small function each. :data:`SCORING_RULES` states them in words: those
+words are printed in every report's methodology and in the reference docs, so they live here,
+beside the functions that apply them (not in a docstring, which ``python -OO`` strips).
 """
 
 from __future__ import annotations
@@ -47,6 +28,28 @@ MITIGATION_STRENGTH: Mapping[str, float] = {
 
 
 Bearing = Literal["good", "bad", "unknown"]
+Tone = Literal["good", "mid", "poor", "bad", "unknown"]
+
+
+def tone(index: int, count: int) -> Tone:
+    """Where a step stands on a best-first scale of ``count`` steps, in words a renderer can
+    colour by: the best is good, the worst bad, the rest mid (upper half) or poor."""
+    if index <= 0:
+        return "good"
+    if index >= count - 1:
+        return "bad"
+    return "mid" if index / (count - 1) <= 0.5 else "poor"
+
+
+def level_tone(rubric: Rubric, level: str) -> Tone:
+    """The tone of a criterion level on its rubric's scale (``unknown`` for the unknown level)."""
+    ids = [lv.id for lv in rubric.scale]
+    return tone(ids.index(level), len(ids)) if level in ids else "unknown"
+
+
+def band_tone(rubric: Rubric, band: str) -> Tone:
+    ids = [b.id for b in rubric.bands]
+    return tone(ids.index(band), len(ids)) if band in ids else "unknown"
 
 
 def bearing(effect: str, truth: Truth) -> Bearing:
@@ -163,17 +166,30 @@ def risk_level(likelihood: int, severity: int) -> str:
 
 
 RISK_LEVEL_ORDER = ("low", "moderate", "high", "critical")
+#: The risk level of every likelihood (rows) and severity (columns), 1-4: the map's background.
+RISK_MATRIX: tuple[tuple[str, ...], ...] = tuple(
+    tuple(risk_level(likelihood, severity) for severity in range(1, 5))
+    for likelihood in range(1, 5)
+)
 
 
-def _rules(doc: str) -> tuple[str, ...]:
-    """The module docstring's rule paragraphs as 'Heading: text' lines (printed in reports)."""
-    rules = []
-    for part in doc.split("\n\n")[1:]:
-        lines = [line.strip() for line in part.strip().splitlines()]
-        if lines:
-            text = " ".join(lines[1:]).replace("``", "").replace("*", "")
-            rules.append(f"{lines[0]}: {text}")
-    return tuple(rules)
-
-
-SCORING_RULES: tuple[str, ...] = _rules(__doc__ or "")
+#: The rules above in words, as (heading, text). Keep each in step with its function.
+SCORING_RULES: tuple[str, ...] = (
+    "Indicators to a criterion level: An indicator bears good when it supports the criterion and "
+    "is true, or undermines it and is false; bad in the two opposite cases; unknown when it is "
+    "unknown. The criterion's share is the weight of good indicators over the weight of all its "
+    "indicators, so an unknown indicator never counts as met. The level is the best scale level "
+    "whose threshold the share reaches. An undermining indicator that is true and has caps holds "
+    "the level at or below that cap. When every indicator is unknown the level is unknown (worth "
+    "nothing), not the worst level. A capping indicator that is unknown caps too: a fact turning "
+    "unknown never raises a level.",
+    "Criteria to a rubric rating: A criterion earns its level's value times its weight; the rubric "
+    "score is the earned share of all weight, 0-100. The rating is the best band whose minimum "
+    "the score reaches. If a critical criterion sits at the worst level, the rating is at most "
+    "the rubric's critical_cap band.",
+    "Risks: Inherent level comes from the case's likelihood x severity (CNIL 1-4 scales). Each "
+    "mitigating safeguard lowers likelihood by its strength on the assessment date: verified 1, "
+    "implemented 0.5, stated 0.25; disputed, failed, absent or unknown 0. Only whole steps count "
+    "(the residual likelihood is rounded up) and it never goes below 1. Severity is unchanged: a "
+    "safeguard makes harm less likely, not less harmful.",
+)

@@ -15,6 +15,8 @@ from pia.model.common import Date, Model
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 TruthValue = Literal["true", "false", "unknown"]
+#: Where a level or band stands on its best-first scale, for renderers to colour by.
+Tone = Literal["good", "mid", "poor", "bad", "unknown"]
 
 
 class EvidenceRef(Model):
@@ -68,6 +70,7 @@ class CriterionResult(Model):
     critical: bool
     level: str
     label: str
+    tone: Tone
     level_meaning: str
     score: float = Field(description="Weighted points earned: level value x weight.")
     share: float = Field(description="Share of indicator weight in good state, 0-1.")
@@ -88,6 +91,7 @@ class LevelInfo(Model):
     label: str
     value: float
     meaning: str
+    tone: Tone
 
 
 class BandInfo(Model):
@@ -95,6 +99,7 @@ class BandInfo(Model):
     label: str
     min: float
     meaning: str
+    tone: Tone
 
 
 class RubricResult(Model):
@@ -108,6 +113,7 @@ class RubricResult(Model):
     score: float = Field(description="0-100: weighted share of the best possible level.")
     rating: str
     rating_label: str
+    rating_tone: Tone
     uncapped_rating: str
     cap_reason: str | None = None
     scale: tuple[LevelInfo, ...]
@@ -187,6 +193,26 @@ class QualityWarning(Model):
     message: str
 
 
+class EntryState(Model):
+    """A dated status resolved on the assessment date: a flow's status, a safeguard's status or an
+    authority's standing. Entries that do not exist yet on the date have no state."""
+
+    entry: str
+    section: str
+    status: str = Field(description="The status in force on the date, or unknown.")
+    last_known: str | None = Field(
+        default=None,
+        description="When the status is unknown: the last status the case does know.",
+    )
+    last_known_since: str | None = Field(
+        default=None, description="When that last known status began, if the case says."
+    )
+    occurred: bool | None = Field(
+        default=None,
+        description="Flows only: whether the flow has carried data by the date (None: unknown).",
+    )
+
+
 class CaseInfo(Model):
     id: str
     title: str
@@ -205,6 +231,12 @@ class Assessment(Model):
         description="Criterion ids that matter most, most serious first (from the first rubric)."
     )
     risks: tuple[RiskResult, ...] = Field(description="Most serious residual risk first.")
+    risk_matrix: tuple[tuple[str, ...], ...] = Field(
+        description="The risk level of each likelihood (rows, 1-4) and severity (columns, 1-4)."
+    )
+    states: tuple[EntryState, ...] = Field(
+        description="Flows', safeguards' and authorities' statuses on the assessment date."
+    )
     recommendations: tuple[Recommendation, ...]
     sensitivity: tuple[SensitivityItem, ...]
     warnings: tuple[QualityWarning, ...]

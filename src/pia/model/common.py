@@ -162,6 +162,16 @@ NumberOrUnknown = Annotated[
 #: claim was looked for and not found, and its value should be read as not known.
 Confidence = Literal["confirmed", "reported", "alleged", "disputed", "unknown"]
 
+#: What each confidence value means: the one definition the reference docs and reports print.
+CONFIDENCE_MEANINGS: dict[str, str] = {
+    "confirmed": "An official or primary source states it (the agreement, a statute, a ruling), "
+    "or two major outlets agree.",
+    "reported": "A credible secondary source reports it (reputable press, an analysis).",
+    "alleged": "A party claims it and it is not admitted or shown.",
+    "disputed": "Sources conflict; the sides are recorded under disputes.",
+    "unknown": "Looked for and not found: read the entry's value as not known.",
+}
+
 Text = Annotated[str, Field(min_length=1)]
 
 

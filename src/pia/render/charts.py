@@ -12,8 +12,14 @@ from xml.sax.saxutils import escape
 from pia.model.assessment import RiskResult, RubricResult
 
 FONT = "Liberation Sans"
-LEVEL_COLOURS = {1.0: "#2e7d32", 0.5: "#f9a825", 0.0: "#c62828"}
-UNKNOWN_COLOUR = "#9e9e9e"
+#: Bar colours by a level's tone (its place on the rubric's own scale, from the engine).
+TONE_COLOURS = {
+    "good": "#2e7d32",
+    "mid": "#f9a825",
+    "poor": "#ef6c00",
+    "bad": "#c62828",
+    "unknown": "#9e9e9e",
+}
 RISK_COLOURS = {"low": "#c8e6c9", "moderate": "#fff59d", "high": "#ffcc80", "critical": "#ef9a9a"}
 
 
@@ -23,7 +29,7 @@ def data_uri(svg: str) -> str:
 
 def scorecard_svg(result: RubricResult) -> str:
     """Horizontal bars: each criterion's earned share of its weight, coloured by level."""
-    values = {lv.id: lv.value for lv in result.scale}
+    values = {lv.id: lv.value for lv in result.scale}  # the share of weight a level earns
     row, label_w, bar_w = 22, 250, 300
     height = 30 + row * len(result.criteria) + 24
     parts = [
@@ -35,7 +41,7 @@ def scorecard_svg(result: RubricResult) -> str:
     for i, c in enumerate(result.criteria):
         y = 26 + i * row
         value = values.get(c.level)
-        colour = UNKNOWN_COLOUR if value is None else LEVEL_COLOURS.get(value, "#1565c0")
+        colour = TONE_COLOURS[c.tone]
         width = 4 if not value else int(bar_w * value)
         parts.append(f'<text x="0" y="{y + 13}">{escape(_short(c.title, 40))}</text>')
         parts.append(
@@ -57,7 +63,7 @@ def scorecard_alt(result: RubricResult) -> str:
     )
 
 
-def risk_map_svg(risks: tuple[RiskResult, ...]) -> str:
+def risk_map_svg(risks: tuple[RiskResult, ...], matrix: tuple[tuple[str, ...], ...]) -> str:
     """A 4 x 4 likelihood x severity grid (CNIL scales) with an arrow from each risk's inherent
     position to its residual position."""
     cell, left, top = 70, 90, 20
@@ -72,7 +78,7 @@ def risk_map_svg(risks: tuple[RiskResult, ...]) -> str:
         for severity in range(1, 5):
             x = left + (likelihood - 1) * cell
             y = top + (4 - severity) * cell
-            level = _risk_level(likelihood, severity)
+            level = matrix[likelihood - 1][severity - 1]
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
                 f'fill="{RISK_COLOURS[level]}" stroke="#ffffff"/>'
@@ -154,12 +160,6 @@ def _spot(
     x = left + (likelihood - 1) * cell + 14 + col * 21
     y = top + (4 - severity) * cell + 14 + row * 21
     return x, y
-
-
-def _risk_level(likelihood: int, severity: int) -> str:
-    from pia.engine.score import risk_level
-
-    return risk_level(likelihood, severity)
 
 
 def _short(text: str, n: int) -> str:

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pia.cel.values import Unknown
-from pia.engine.view import build_view
 from pia.model.assessment import Assessment, Movement, Recommendation
 from pia.model.case import ID_SECTIONS, Case
+from pia.model.common import CONFIDENCE_MEANINGS
 from pia.model.entries import declared_entries, entry_label
 from pia.render import charts
 from pia.render.diagram import flow_svg
@@ -32,8 +31,6 @@ DHS_SECTIONS: tuple[tuple[str, str], ...] = (
     ("redress", "Redress"),
     ("auditing", "Auditing and accountability"),
 )
-
-LEVEL_CLASS = {1.0: "good", 0.5: "mid", 0.0: "bad"}
 
 
 MAX_EVIDENCE_ENTRIES = 5
@@ -72,34 +69,22 @@ class Citations:
                 spots.append((anchor, label))
 
 
-def _status_now(view: dict[str, Any], section: str, key: str) -> dict[str, str]:
-    out = {}
-    for entry in view.get(section, []):
-        value = entry.get(key)
-        out[entry["id"]] = "unknown" if isinstance(value, Unknown) else str(value)
-    return out
+def _states(assessment: Assessment, section: str) -> dict[str, str]:
+    return {st.entry: st.status for st in assessment.states if st.section == section}
 
 
-def _last_known(view: dict[str, Any], sections: Sequence[str]) -> dict[str, str]:
+def _last_known(assessment: Assessment) -> dict[str, str]:
     """For an entry whose status on the date is unknown: the last status the case does know,
     with its date ("enjoined since 2026-02-05"), so a later unknown does not hide it."""
     out = {}
-    for section in sections:
-        key = "standing" if section == "authorities" else "status"
-        for entry in view.get(section, []):
-            if not isinstance(entry.get(key), Unknown):
-                continue
-            known = [h for h in entry.get("history") or [] if isinstance(h.get("status"), str)]
-            if known:
-                last = known[-1]
-                since = last.get("since")
-                when = f" since {since}" if isinstance(since, str) else ""
-                out[entry["id"]] = f"{last['status'].replace('_', ' ')}{when}"
+    for st in assessment.states:
+        if st.last_known is not None:
+            when = f" since {st.last_known_since}" if st.last_known_since else ""
+            out[st.entry] = f"{st.last_known.replace('_', ' ')}{when}"
     return out
 
 
 def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
-    view = build_view(case, assessment.assessed_as_of)
     cites = Citations()
     for d in declared_entries(case):
         if d.parent is not None or d.section in CITED_ELSEWHERE:
@@ -119,7 +104,6 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
             cites.add(srcs, f"crit-{c.id}", f"Finding {c.id}")
     for number, risk in enumerate(assessment.risks, start=1):
         cites.add(risk.sources, f"risk-{risk.id}", f"Risk R{number}")
-    scale_values = {r.id: {lv.id: lv.value for lv in r.scale} for r in assessment.rubrics}
     criteria = {c.id: c for r in assessment.rubrics for c in r.criteria}
     cited_in = {
         sid: spots[:MAX_CITED_IN]
@@ -140,10 +124,10 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         "sources": sorted(case.sources, key=lambda s: _source_key(s.id)),
         "cited_in": cited_in,
         "flow_numbers": {f.id: n for n, f in enumerate(case.flows, start=1)},
-        "flow_status": _status_now(view, "flows", "status"),
-        "safeguard_status": _status_now(view, "safeguards", "status"),
-        "standing": _status_now(view, "authorities", "standing"),
-        "last_known": _last_known(view, ("flows", "safeguards", "authorities")),
+        "flow_status": _states(assessment, "flows"),
+        "safeguard_status": _states(assessment, "safeguards"),
+        "standing": _states(assessment, "authorities"),
+        "last_known": _last_known(assessment),
         "party_names": {p.id: p.name for p in case.parties},
         "data_names": {d.id: d.name for d in case.data},
         "subject_names": {s.id: s.name for s in case.subjects},
@@ -160,20 +144,15 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         "arrangement_sections": arrangement_sections(case),
         "authority_names": {a.id: a.citation for a in case.authorities},
         "safeguard_names": {s.id: s.title for s in case.safeguards},
-        "flow_svg": charts.data_uri(flow_svg(case, view)) if case.flows else None,
+        "flow_svg": charts.data_uri(flow_svg(case, assessment.states)) if case.flows else None,
         "scorecards": {
             r.id: (charts.data_uri(charts.scorecard_svg(r)), charts.scorecard_alt(r))
             for r in assessment.rubrics
         },
         "risk_map": (
-            charts.data_uri(charts.risk_map_svg(assessment.risks)),
+            charts.data_uri(charts.risk_map_svg(assessment.risks, assessment.risk_matrix)),
             charts.risk_map_alt(assessment.risks),
         ),
-        "level_class": {
-            c.id: LEVEL_CLASS.get(scale_values[r.id].get(c.level, -1.0), "unknown")
-            for r in assessment.rubrics
-            for c in r.criteria
-        },
         "criteria": criteria,
         "key_findings": [criteria[k] for k in assessment.key_findings],
         "top_risks": list(assessment.risks[:3]),
@@ -192,6 +171,7 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
             for m in item.outcomes
         },
         "entry_names": _entry_names(case),
+        "confidence_meanings": CONFIDENCE_MEANINGS,
     }
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from typing import Any
+from collections.abc import Sequence
 
+from pia.model.assessment import EntryState
 from pia.model.case import Case
 from pia.render.fonts import pinned_fontconfig
 
@@ -27,7 +28,7 @@ def _q(text: str) -> str:
     return '"' + "\\n".join(pieces) + '"'
 
 
-def flow_dot(case: Case, view: dict[str, Any] | None = None) -> str:
+def flow_dot(case: Case, states: Sequence[EntryState] | None = None) -> str:
     parties = {p.id: p for p in case.parties}
     used = sorted({f.from_ for f in case.flows} | {f.to for f in case.flows})
     lines = [
@@ -40,9 +41,9 @@ def flow_dot(case: Case, view: dict[str, Any] | None = None) -> str:
     for pid in used:
         name = parties[pid].name if pid in parties else pid
         lines.append(f"  {_q(pid)} [label={_q(_wrap(name, 24))}];")
-    occurred = {f["id"]: f.get("occurred") is True for f in (view or {}).get("flows", [])}
+    occurred = {st.entry: st.occurred is True for st in states or () if st.section == "flows"}
     for number, flow in enumerate(case.flows, start=1):
-        moved = occurred.get(flow.id, view is None)
+        moved = occurred.get(flow.id, states is None)
         if not moved:
             style, colour = "dotted", "#9e9e9e"
         elif flow.bulk is True:
@@ -63,7 +64,7 @@ def flow_dot(case: Case, view: dict[str, Any] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def flow_svg(case: Case, view: dict[str, Any] | None = None) -> str:
+def flow_svg(case: Case, states: Sequence[EntryState] | None = None) -> str:
     dot = shutil.which("dot")
     if dot is None:
         raise DiagramError(
@@ -73,7 +74,7 @@ def flow_svg(case: Case, view: dict[str, Any] | None = None) -> str:
     try:
         done = subprocess.run(
             [dot, "-Tsvg"],
-            input=flow_dot(case, view).encode("utf-8"),
+            input=flow_dot(case, states).encode("utf-8"),
             capture_output=True,
             env={**os.environ, "FONTCONFIG_FILE": str(pinned_fontconfig())},
             timeout=30,

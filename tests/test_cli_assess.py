@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT, SHIPPED_RUBRICS
 from pia.cel.rubric import load_rubric
 from pia.cli import main
+from pia.load import workspace
 from pia.render.json import parse_json
 
-ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
 JUDGED = ROOT / "tests" / "data" / "engine" / "judged.yaml"
 TEST_RUBRIC = ROOT / "tests" / "data" / "rubrics" / "test.yaml"
@@ -184,7 +185,7 @@ def test_explain_unknown_criterion_exits_2_listing_the_criteria(
 
 
 def test_rubrics_lists_core_first_with_its_version(capsys: pytest.CaptureFixture[str]) -> None:
-    core = load_rubric(ROOT / "src" / "pia" / "data" / "rubrics" / "core.yaml")
+    core = load_rubric(SHIPPED_RUBRICS / "core.yaml")
     assert main(["rubrics"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first.split()[:3] == ["core", core.rubric.version, str(len(core.rubric.criteria))]
@@ -194,4 +195,16 @@ def test_rubrics_lists_core_first_with_its_version(capsys: pytest.CaptureFixture
 def test_rubrics_lists_every_shipped_rubric(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rubrics"]) == 0
     listed = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
-    assert listed == {p.stem for p in (ROOT / "src" / "pia" / "data" / "rubrics").glob("*.yaml")}
+    assert listed == {p.stem for p in (SHIPPED_RUBRICS).glob("*.yaml")}
+
+
+def test_assess_with_no_rubric_found_exits_2_saying_where_it_looked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "rubrics"
+    empty.mkdir()
+    monkeypatch.setattr(workspace, "rubrics_dir", lambda: empty)
+    assert main(["assess", str(MINIMAL), "--format", "json", "--out", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"no rubric found: {empty} holds no .yaml file" in captured.err

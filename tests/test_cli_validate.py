@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from pia.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
 INVALID = ROOT / "tests" / "data" / "invalid"
 TWO_ERRORS = INVALID / "two-schema-errors.yaml"

@@ -9,10 +9,10 @@ ICE case's court orders, and check the two ways to celpy for what the closures d
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from pia.cel.compile import compile_expression, new_environment
 from pia.cel.evaluate import Outcome, evaluate, evaluate_with_celpy
 from pia.cel.rubric import LoadedRubric, load_rubrics
@@ -20,7 +20,6 @@ from pia.cel.values import Recorder, Truth, to_cel
 from pia.engine.run import prepare
 from pia.load.case import load_case_file
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = [
     "cases/ice-irs.yaml",
     "cases/irs-state-exchange.yaml",

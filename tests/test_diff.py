@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from helpers import ROOT
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.cli import main
 from pia.engine.diff import CaseDiff, diff_cases
 from pia.load.case import load_case, load_case_text
 from pia.render.diff import parse_json, print_diff, render_json, render_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
 ICE = ROOT / "cases" / "ice-irs.yaml"
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
 

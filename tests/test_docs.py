@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from helpers import ROOT
 from pia.authoring.docs import (
     PAGES,
     case_format_reference,
@@ -44,14 +44,13 @@ from pia.authoring.docs import (
     view_field,
 )
 from pia.cel.rubric import allowed_paths
-from pia.cli import cli, main
+from pia.cli import main
 from pia.model.case import Case
 from pia.model.common import CONFIDENCE_MEANINGS, Confidence
 from pia.model.diagnostics import RULES
 from pia.model.rubric import Rubric
 from pia.model.view import VIEW_FIELDS
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TUTORIAL = DOCS / "tutorial.md"
 RUBRIC_GUIDE = DOCS / "writing-a-rubric.md"
@@ -195,15 +194,6 @@ def tutorial_steps(text: str) -> list[Step]:
     return steps
 
 
-def _implemented(command: str) -> bool:
-    """Whether `pia COMMAND` exists in this build (not the 'Not available' placeholder)."""
-    result = CliRunner().invoke(cli, [command, "--help"])
-    return result.exit_code == 0 and "Not available" not in result.output
-
-
-TUTORIAL_COMMANDS_READY = _implemented("new") and _implemented("diff")
-
-
 def test_tutorial_markers_are_well_formed() -> None:
     steps = tutorial_steps(TUTORIAL.read_text(encoding="utf-8"))
     kinds = [s.kind for s in steps]
@@ -274,10 +264,6 @@ def run_doc(doc: Path, folder: Path) -> None:
                 handle.write(step.body)
 
 
-@pytest.mark.skipif(
-    not TUTORIAL_COMMANDS_READY,
-    reason="pia new or pia diff is not implemented in this build yet",
-)
 def test_tutorial_runs_as_written(tmp_path: Path) -> None:
     folder = tmp_path / "pia-tutorial"
     folder.mkdir()

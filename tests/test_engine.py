@@ -10,24 +10,22 @@ mitigations and unknown facts; ``dated.yaml`` has an authority a court enjoins o
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from helpers import DATA, criterion, indicator
 from pia.cel.rubric import LoadedRubric, load_rubric, load_rubrics
 from pia.engine import assess
 from pia.load.case import load_case, load_case_text
 from pia.model.assessment import (
     Assessment,
     Change,
-    CriterionResult,
     EvidenceRef,
     IndicatorResult,
 )
 from pia.model.diagnostics import DiagnosticError
 from pia.render.json import parse_json, render_json
 
-DATA = Path(__file__).resolve().parent / "data"
 ENGINE = DATA / "engine"
 TEST_RUBRIC = DATA / "rubrics" / "test.yaml"
 RUNTIME_ERROR_RUBRIC = DATA / "rubrics" / "runtime-error.yaml"
@@ -49,20 +47,17 @@ def dated(rubric: LoadedRubric) -> Assessment:
     return assess(load_case(ENGINE / "dated.yaml"), [rubric])
 
 
-def criterion(assessment: Assessment, ident: str) -> CriterionResult:
-    return next(c for r in assessment.rubrics for c in r.criteria if c.id == ident)
-
-
-def indicator(assessment: Assessment, ident: str) -> IndicatorResult:
+def indicator_at(assessment: Assessment, ident: str) -> IndicatorResult:
+    """An indicator by ``criterion/indicator`` id."""
     criterion_id, indicator_id = ident.split("/")
-    return next(i for i in criterion(assessment, criterion_id).indicators if i.id == indicator_id)
+    return indicator(assessment, criterion_id, indicator_id)
 
 
 # --- evidence --------------------------------------------------------------------------------
 
 
 def test_evidence_names_the_entry_read_its_fields_and_sources(judged: Assessment) -> None:
-    assert indicator(judged, "test.retention/period-known").evidence == (
+    assert indicator_at(judged, "test.retention/period-known").evidence == (
         EvidenceRef(
             entry="RT1",
             section="retention",
@@ -75,7 +70,7 @@ def test_evidence_names_the_entry_read_its_fields_and_sources(judged: Assessment
 
 def test_evidence_of_a_true_exists_names_the_entries_that_made_it_true(judged: Assessment) -> None:
     """sg-log, sg-enc and sg-ver are implemented or verified; sg-new's status is unknown."""
-    refs = indicator(judged, "test.safeguarded/working").evidence
+    refs = indicator_at(judged, "test.safeguarded/working").evidence
     assert [(r.entry, r.sources) for r in refs] == [
         ("sg-enc", ("S1",)),
         ("sg-log", ("S1",)),
@@ -84,23 +79,23 @@ def test_evidence_of_a_true_exists_names_the_entries_that_made_it_true(judged: A
 
 
 def test_evidence_of_a_false_exists_names_the_entries_examined(dated: Assessment) -> None:
-    refs = indicator(dated, "test.basis/in-force").evidence
+    refs = indicator_at(dated, "test.basis/in-force").evidence
     assert [(r.entry, r.fields) for r in refs] == [("A1", ("relied_on", "standing"))]
 
 
 def test_indicator_lists_the_unknown_facts_it_read(judged: Assessment) -> None:
-    assert indicator(judged, "test.notice/in-force").unknown_facts == ("N1.provided",)
+    assert indicator_at(judged, "test.notice/in-force").unknown_facts == ("N1.provided",)
 
 
 def test_evidence_for_a_resolved_status_cites_the_sources_of_that_status(dated: Assessment) -> None:
-    (ref,) = indicator(dated, "test.basis/enjoined").evidence
+    (ref,) = indicator_at(dated, "test.basis/enjoined").evidence
     assert "S2" in ref.sources
 
 
 def test_evidence_names_only_fields_of_the_entry(rubric: LoadedRubric) -> None:
     text = (ENGINE / "judged.yaml").read_text(encoding="utf-8").replace("id: judged", "id: RT1")
     result = assess(load_case_text(text, "judged.yaml"), [rubric])
-    (ref,) = indicator(result, "test.retention/period-known").evidence
+    (ref,) = indicator_at(result, "test.retention/period-known").evidence
     assert ref.fields == ("period",)
 
 
@@ -108,7 +103,7 @@ def test_evidence_names_only_fields_of_the_entry(rubric: LoadedRubric) -> None:
 
 
 def test_unknown_indicator_bears_neither_way(judged: Assessment) -> None:
-    found = indicator(judged, "test.notice/in-force")
+    found = indicator_at(judged, "test.notice/in-force")
     assert (found.state, found.bearing) == ("unknown", "unknown")
 
 
@@ -342,7 +337,7 @@ def test_two_entries_with_the_same_unknown_fact_are_unknown_not_an_error() -> No
     flow = text[text.index("  - id: transfer") : text.index("safeguards:")]
     text = text.replace(flow, flow + flow.replace("id: transfer", "id: transfer-2"))
     result = assess(load_case_text(text, "two-flows.yaml"), load_rubrics(["core"]))
-    per_case = indicator(result, "core.necessity-proportionality/per-case-requests")
+    per_case = indicator_at(result, "core.necessity-proportionality/per-case-requests")
     assert per_case.state == "unknown"
 
 

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import ROOT
 from pia.cel.compile import compile_expression, new_environment
 from pia.cel.evaluate import evaluate
 from pia.cel.rubric import LoadedRubric, load_rubric, load_rubrics
@@ -31,7 +32,6 @@ from pia.load.case import load_case
 from pia.model.assessment import Assessment
 from pia.model.case import Case
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = [
     ROOT / "tests" / "data" / "valid" / "minimal.yaml",
     ROOT / "tests" / "data" / "engine" / "judged.yaml",

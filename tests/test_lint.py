@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from expectations import expected_problems, fixture_param, header_lines
+from helpers import ROOT
 from pia.authoring.lint import CHECKS, lint_case
 from pia.cli import main
 from pia.load.case import load_case_located
@@ -25,7 +26,6 @@ from pia.load.files import read_text
 from pia.load.located import load_located
 from pia.model.diagnostics import RULES, Diagnostic, Severity
 
-ROOT = Path(__file__).resolve().parent.parent
 LINT_DIR = ROOT / "tests" / "data" / "lint"
 LINT = sorted(LINT_DIR.glob("*.yaml"))
 CLEAN = LINT_DIR / "clean.yaml"

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from expectations import expected_problems, fixture_param
+from helpers import ROOT
 from pia.load.case import load_case, load_case_text
 from pia.load.files import read_text
 from pia.load.references import iter_refs
@@ -29,7 +30,6 @@ from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import partial_end, partial_start
 from pia.model.diagnostics import RULES_BY_CODE, Diagnostic, DiagnosticError
 
-ROOT = Path(__file__).resolve().parent.parent
 INVALID_DIR = ROOT / "tests" / "data" / "invalid"
 INVALID = sorted(INVALID_DIR.glob("*.yaml"))
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"

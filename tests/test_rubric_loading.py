@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 
 from expectations import expected_problems, fixture_param
+from helpers import ROOT, SHIPPED_RUBRICS
 from pia.cel.rubric import load_rubric
 from pia.load.workspace import shipped_rubric_paths
 from pia.model.diagnostics import Diagnostic, DiagnosticError
 
-ROOT = Path(__file__).resolve().parent.parent
 RUBRICS_DIR = ROOT / "tests" / "data" / "rubrics"
 BROKEN = sorted(RUBRICS_DIR.glob("e[0-9]*.yaml"))
 WORKING = sorted(set(RUBRICS_DIR.glob("*.yaml")) - set(BROKEN))
-SHIPPED = sorted((ROOT / "src" / "pia" / "data" / "rubrics").glob("*.yaml"))
+SHIPPED = sorted((SHIPPED_RUBRICS).glob("*.yaml"))
 
 
 def diagnostics_of(path: Path) -> list[Diagnostic]:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-import typing
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -38,6 +36,7 @@ from pia.model.case import (
     Subject,
 )
 from pia.model.diagnostics import DiagnosticError
+from pia.model.introspect import literal_values
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/case.schema.json"
 #: Characters YAML may not hold raw in a double-quoted scalar (not printable, or read as a line
@@ -126,17 +125,8 @@ def slug(text: str, fallback: str, used: set[str]) -> str:
 
 def choices(model: type[BaseModel], field: str) -> str:
     """The allowed values of a Literal field (or of a tuple of them), as a trailing comment."""
-    values = _literal_values(model.model_fields[field].annotation)
+    values = literal_values(model.model_fields[field].annotation)
     return "  # " + ", ".join(str(v) for v in values)
-
-
-def _literal_values(annotation: Any) -> list[Any]:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Literal:
-        return list(typing.get_args(annotation))
-    if origin in (typing.Annotated, tuple):  # the annotated type; a tuple's item type
-        return _literal_values(typing.get_args(annotation)[0])
-    return []
 
 
 def _id_for(name: str, default: str, fallback: str, used: set[str]) -> str:

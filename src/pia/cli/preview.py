@@ -15,18 +15,6 @@ import click
 from pia.cli.options import as_of_option, rubric_option
 
 
-def _check_rubrics(rubrics: tuple[str, ...]) -> None:
-    from pia.load.workspace import shipped_rubric_paths
-
-    shipped = [p.stem for p in shipped_rubric_paths()]
-    for name in rubrics:
-        if name not in shipped and not name.endswith((".yaml", ".yml")):
-            raise click.BadParameter(
-                f"no rubric {name!r}; shipped rubrics: {', '.join(shipped)} (or name a .yaml file)",
-                param_hint="--rubric",
-            )
-
-
 def _has_display() -> bool:
     """Whether a browser window can be opened (on Linux without a display, webbrowser would
     start a text-mode browser in this terminal)."""
@@ -74,9 +62,10 @@ def preview(
     FILE:LINE:COL in place of the report. Stop with Ctrl-C.
     """
     from pia.load.files import read_text
+    from pia.load.workspace import resolve_rubric_specs
     from pia.preview.server import PreviewServer
 
-    _check_rubrics(rubrics)
+    resolve_rubric_specs(rubrics)  # an unknown rubric id is a usage error, before serving
     read_text(case_path)  # an unreadable case is a usage error; a broken one is shown live
     debug = bool((ctx.obj or {}).get("debug"))
     server = PreviewServer(case_path, rubrics, as_of=as_of, port=port, log=click.echo, debug=debug)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 from pydantic.fields import FieldInfo
 
-from pia.model.common import Ref
+from pia.model.common import ID_PATTERN, Date, NumberOrUnknown, PartialDate, Ref, Tri
 
 
 def unwrap(annotation: Any) -> list[Any]:
@@ -146,3 +147,87 @@ def ref_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Ref | None], ...
         if ref is not None or _may_hold_models(info.annotation):
             fields.append((name, info.alias or name, ref))
     return tuple(fields)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A field's type, unwrapped from pydantic: the bare annotation and its metadata."""
+
+    annotation: Any
+    metadata: tuple[Any, ...] = ()
+
+    @classmethod
+    def of(cls, info: FieldInfo) -> Shape:
+        return cls(info.annotation, tuple(info.metadata)).unwrapped()
+
+    def unwrapped(self) -> Shape:
+        """Fold ``Annotated[...]`` (and pydantic ``FieldInfo`` inside it) into the metadata."""
+        ann, meta = self.annotation, list(self.metadata)
+        while typing.get_origin(ann) is typing.Annotated:
+            args = typing.get_args(ann)
+            ann = args[0]
+            meta.extend(args[1:])
+        flat: list[Any] = []
+        for item in meta:
+            if isinstance(item, FieldInfo):
+                flat.extend(item.metadata)
+            else:
+                flat.append(item)
+        return Shape(ann, tuple(flat))
+
+    def named(self) -> str | None:
+        """``tri``, ``number_or_unknown``, ``partial_date``, ``date``, ``id`` or None: the
+        format's own named value types, recognised by the metadata the alias carries."""
+        for alias, name in _NAMED:
+            marks = [m for m in typing.get_args(alias)[1:] if isinstance(m, WithJsonSchema)]
+            if any(m in self.metadata for m in marks):
+                return name
+        if any(getattr(m, "pattern", None) == ID_PATTERN for m in self.metadata):
+            return "id"
+        return None
+
+    def ref(self) -> str | None:
+        kinds = [m.kind for m in self.metadata if isinstance(m, Ref)]
+        return kinds[0] if kinds else None
+
+    def constraint(self, name: str) -> Any:
+        for m in self.metadata:
+            value = getattr(m, name, None)
+            if value is not None:
+                return value
+        return None
+
+    def union(self) -> list[Shape]:
+        """The alternatives of a union, each unwrapped; a non-union is its own alternative."""
+        if typing.get_origin(self.annotation) in (typing.Union, types.UnionType):
+            return [Shape(a).unwrapped() for a in typing.get_args(self.annotation)]
+        return [self]
+
+    def item(self) -> Shape | None:
+        """The element of a ``tuple[X, ...]`` or ``list[X]``; None for anything else."""
+        if typing.get_origin(self.annotation) in (tuple, list):
+            return Shape(typing.get_args(self.annotation)[0]).unwrapped()
+        return None
+
+    def value(self) -> Shape | None:
+        """The value type of a ``dict[str, X]``; None for anything else."""
+        if typing.get_origin(self.annotation) is dict:
+            return Shape(typing.get_args(self.annotation)[1]).unwrapped()
+        return None
+
+    def model(self) -> type[BaseModel] | None:
+        ann = self.annotation
+        return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+
+    def literals(self) -> tuple[Any, ...]:
+        if typing.get_origin(self.annotation) is Literal:
+            return typing.get_args(self.annotation)
+        return ()
+
+
+_NAMED: tuple[tuple[Any, str], ...] = (
+    (Tri, "tri"),
+    (NumberOrUnknown, "number_or_unknown"),
+    (PartialDate, "partial_date"),
+    (Date, "date"),
+)

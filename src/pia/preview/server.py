@@ -66,12 +66,9 @@ class Rendered:
 
 def rubric_paths(selected: Sequence[str]) -> list[Path]:
     """The rubric files a preview with these ``--rubric`` values reads (and so watches)."""
-    from pia.load.workspace import shipped_rubric_paths
+    from pia.load.workspace import resolve_rubric_specs
 
-    shipped = {p.stem: p for p in shipped_rubric_paths()}
-    if not selected:
-        return list(shipped.values())
-    return [shipped[name] if name in shipped else Path(name) for name in selected]
+    return resolve_rubric_specs(selected)
 
 
 def render_report(case_path: Path, rubrics: Sequence[str], as_of: date | None) -> Rendered:

@@ -12,6 +12,7 @@ from pia.cli.options import as_of_option, rubric_option
 
 def _parse_formats(value: str) -> list[str]:
     from pia.render.outputs import FORMATS
+
     formats = [f.strip() for f in value.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:

@@ -24,6 +24,8 @@ from pia.model.rubric import Criterion, Rubric
 
 
 def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
+    """The case entries that decided an indicator, with the fields read and their sources; a
+    status read rests first on the sources of the status in force on the date."""
     by_entry: dict[str, set[str]] = {}
     for entry, fld in outcome.evidence:
         if entry in run.entries:
@@ -48,6 +50,7 @@ def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
 
 
 def unknown_reads(run: Run, outcome: Outcome) -> tuple[str, ...]:
+    """The ``entry.field`` facts the case marks unknown among those that decided an indicator."""
     found = []
     for entry, fld in sorted(outcome.evidence):
         cel_map = run.maps.get(entry)
@@ -57,6 +60,7 @@ def unknown_reads(run: Run, outcome: Outcome) -> tuple[str, ...]:
 
 
 def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> CriterionResult:
+    """One criterion's level from its indicators, with their evidence and any judgment."""
     rubric = loaded.rubric
     truths = run.truths(rubric, criterion)
     derived = score.criterion_level(rubric, criterion, truths)
@@ -134,6 +138,7 @@ def criterion_confidence(determined: float, evidence: list[str]) -> tuple[str, s
 def judgment_result(
     case: Case, rubric: Rubric, criterion: Criterion, derived: str
 ) -> JudgmentResult | None:
+    """The assessor's judgment of a criterion, if the case gives one, beside the derived level."""
     judged = case.judgments.get(f"{rubric.id}.{criterion.id}")
     if judged is None:
         return None
@@ -149,6 +154,7 @@ def judgment_result(
 
 
 def rubric_result(run: Run, loaded: LoadedRubric) -> RubricResult:
+    """Every criterion of a rubric, and the rubric's score, rating and level counts."""
     rubric = loaded.rubric
     criteria = [criterion_result(run, loaded, c) for c in rubric.criteria]
     levels = {c.id: cr.level for c, cr in zip(rubric.criteria, criteria, strict=True)}

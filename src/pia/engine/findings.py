@@ -17,6 +17,8 @@ from pia.model.diagnostics import (
 
 
 def recommendations(results: Sequence[RubricResult]) -> list[Recommendation]:
+    """The recommendation of every criterion short of its best level: high priority for a
+    critical criterion at the worst level, medium for the worst or an unknown level, else low."""
     out = []
     for result in results:
         worst = result.scale[-1].id
@@ -53,6 +55,8 @@ def quality_warnings(
     case: Case,
     rubrics: Sequence[LoadedRubric],
 ) -> list[QualityWarning]:
+    """What weakens the assessment itself: residual risks lowered only by unverified
+    safeguards, judgments far from the derived level, judgments that match no criterion or level."""
     out: list[QualityWarning] = []
     for risk in risks:
         lowered = risk.residual_likelihood < risk.inherent_likelihood

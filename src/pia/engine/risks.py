@@ -21,6 +21,8 @@ def safeguard_statuses(view: Mapping[str, Any]) -> dict[str, str]:
 
 
 def risk_result(run: Run, index: int, statuses: Mapping[str, str] | None = None) -> RiskResult:
+    """A risk's inherent and residual ratings; ``statuses`` overrides the safeguards' statuses
+    on the date (the sensitivity analysis settles one at a time)."""
     risk = run.case.risks[index]
     statuses = statuses if statuses is not None else safeguard_statuses(run.view)
     titles = {sg.id: sg.title for sg in run.case.safeguards}

@@ -47,6 +47,7 @@ class Run:
     status_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def truths(self, rubric: Rubric, criterion: Criterion) -> dict[str, Truth]:
+        """Indicator id -> truth, for one criterion of one rubric."""
         return {
             ind.id: self.outcomes[(rubric.id, criterion.id, ind.id)].truth
             for ind in criterion.indicators
@@ -84,6 +85,7 @@ class Run:
 
 
 def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
+    """The as-of view of the case as CEL values, ready to evaluate every indicator."""
     view = build_view(case, day)
     recorder = Recorder()
     root = to_cel(view, recorder)

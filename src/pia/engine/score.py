@@ -48,6 +48,7 @@ def level_tone(rubric: Rubric, level: str) -> Tone:
 
 
 def band_tone(rubric: Rubric, band: str) -> Tone:
+    """The tone of a rating band on its rubric's best-first list of bands."""
     ids = [b.id for b in rubric.bands]
     return tone(ids.index(band), len(ids)) if band in ids else "unknown"
 
@@ -72,6 +73,7 @@ class LevelResult:
 def criterion_level(
     rubric: Rubric, criterion: Criterion, truths: Mapping[str, Truth]
 ) -> LevelResult:
+    """A criterion's level, share, best-case level and caps from its indicators' truths."""
     total = sum(ind.weight for ind in criterion.indicators)
     good = unknown = 0.0
     caps: list[str] = []
@@ -103,6 +105,7 @@ def criterion_level(
 
 
 def level_for_share(rubric: Rubric, share: float) -> str:
+    """The best scale level whose threshold the share reaches."""
     for level in rubric.scale:  # best first
         if share + 1e-9 >= rubric.thresholds[level.id]:
             return level.id
@@ -110,22 +113,26 @@ def level_for_share(rubric: Rubric, share: float) -> str:
 
 
 def level_value(rubric: Rubric, level: str) -> float:
+    """The share of a criterion's weight a level earns (the unknown level earns nothing)."""
     if level == UNKNOWN_LEVEL:
         return 0.0
     return next(lv.value for lv in rubric.scale if lv.id == level)
 
 
 def worse_level(rubric: Rubric, a: str, b: str) -> str:
+    """The lower of two levels on the rubric's scale."""
     return a if level_value(rubric, a) <= level_value(rubric, b) else b
 
 
 def rubric_score(rubric: Rubric, levels: Mapping[str, str]) -> float:
+    """The earned share of all criterion weight, 0-100."""
     total = sum(c.weight for c in rubric.criteria)
     earned = sum(level_value(rubric, levels[c.id]) * c.weight for c in rubric.criteria)
     return round(100.0 * earned / total, 1)
 
 
 def band_for_score(rubric: Rubric, score: float) -> str:
+    """The best band whose minimum the score reaches."""
     for band in rubric.bands:  # best first
         if score + 1e-9 >= band.min:
             return band.id
@@ -146,10 +153,12 @@ def rating(rubric: Rubric, levels: Mapping[str, str]) -> tuple[float, str, str, 
 
 
 def mitigation_reduction(statuses: Iterable[str]) -> float:
+    """Likelihood steps removed by safeguards with these statuses."""
     return sum(MITIGATION_STRENGTH.get(s, 0.0) for s in statuses)
 
 
 def residual_likelihood(likelihood: int, statuses: Sequence[str]) -> int:
+    """Likelihood after mitigation: whole steps only, never below 1."""
     return max(1, math.ceil(likelihood - mitigation_reduction(statuses) - 1e-9))
 
 
@@ -165,7 +174,6 @@ def risk_level(likelihood: int, severity: int) -> str:
     return "low"
 
 
-RISK_LEVEL_ORDER = ("low", "moderate", "high", "critical")
 #: The risk level of every likelihood (rows) and severity (columns), 1-4: the map's background.
 RISK_MATRIX: tuple[tuple[str, ...], ...] = tuple(
     tuple(risk_level(likelihood, severity) for severity in range(1, 5))

@@ -26,12 +26,14 @@ from pia.model.view import ENTRY_DATES, HISTORIES, JOINS
 
 
 def holds_on(since: str | None, until: str | None, day: date) -> bool:
+    """Whether a fact with this since/until period holds on ``day``."""
     if since is not None and partial_start(since) > day:
         return False
     return not (until is not None and partial_start(until) <= day)
 
 
 def started_by(value: str | None, day: date) -> bool:
+    """Whether a dated entry exists by ``day`` (an undated or unknown date always does)."""
     return value is None or value == UNKNOWN or partial_start(value) <= day
 
 

@@ -66,6 +66,16 @@ class Indicator(Model):
     caps: Id | None = Field(
         default=None, description="Level id the criterion cannot rise above when this is true."
     )
+    if_true: Text | None = Field(
+        default=None,
+        description="The finding when the indicator is true: one sentence stating what the case "
+        "shows, in plain words for the report (the entries and sources that decided it are cited "
+        "after it). Never a level descriptor.",
+    )
+    if_false: Text | None = Field(
+        default=None,
+        description="The finding when the indicator is false, as for if_true.",
+    )
 
 
 class Criterion(Model):

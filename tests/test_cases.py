@@ -52,6 +52,8 @@ def summary(a: Assessment) -> dict[str, Any]:
                 "criteria": {
                     c.id: {
                         "level": c.level,
+                        "derived": c.derived_level,
+                        "basis": c.basis,
                         "judged": c.judgment.level if c.judgment else None,
                         "indicators": {i.id: i.state for i in c.indicators},
                     }
@@ -89,10 +91,11 @@ def state(a: Assessment, qualified: str, ident: str) -> str:
     return indicator(a, qualified, ident).state
 
 
-def value(a: Assessment, qualified: str) -> float:
+def derived_value(a: Assessment, qualified: str) -> float:
+    """The value of the level the indicators give (the facts, before any judgment)."""
     rubric = next(r for r in a.rubrics if qualified.startswith(r.id + "."))
     levels = {lv.id: lv.value for lv in rubric.scale}
-    return levels.get(criterion(a, qualified).level, 0.0)
+    return levels.get(criterion(a, qualified).derived_level, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +105,8 @@ def value(a: Assessment, qualified: str) -> float:
 def test_ice_irs_scores_below_the_state_exchange(
     qualified: str, results: dict[str, Assessment]
 ) -> None:
-    assert value(results["ice-irs"], qualified) < value(results["irs-state-exchange"], qualified)
+    ice, exchange = results["ice-irs"], results["irs-state-exchange"]
+    assert derived_value(ice, qualified) < derived_value(exchange, qualified)
 
 
 def test_every_rubric_rates_ice_irs_below_the_state_exchange(

@@ -151,6 +151,7 @@ def test_moved_criterion_names_the_indicator_and_the_ruling_behind_it(
         "not_met",
         "partially_met",
     )
+    assert criterion.governed_by == "derived"  # judged before the case's date: no judgment yet
     (indicator,) = criterion.indicators
     assert (indicator.id, indicator.old_state, indicator.new_state) == (
         "court-relief-granted",

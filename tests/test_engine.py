@@ -119,12 +119,14 @@ def test_criterion_with_only_unknown_indicators_scores_nothing(judged: Assessmen
 
 def test_rubric_score_counts_unknown_as_nothing(judged: Assessment) -> None:
     (result,) = judged.rubrics
-    assert (result.score, result.rating) == (60.0, "weak")  # (2 + 0 + 1 + 0) / 5 weight
+    # (2 + 1 + 1 + 0) / 5 weight: the unknown criterion earns nothing; the judged one counts at
+    # its governing level (the judgment), not at the derived "poor"
+    assert (result.score, result.rating) == (80.0, "fine")
 
 
 def test_level_counts_include_unknown(judged: Assessment) -> None:
     (result,) = judged.rubrics
-    assert result.level_counts == {"good": 2, "partial": 0, "poor": 1, "unknown": 1}
+    assert result.level_counts == {"good": 3, "partial": 0, "poor": 0, "unknown": 1}
 
 
 # --- judgments -------------------------------------------------------------------------------
@@ -136,14 +138,39 @@ def test_judgment_that_matches_the_derived_level_agrees(judged: Assessment) -> N
     assert (basis.level, basis.judgment.level, basis.judgment.agrees) == ("good", "good", True)
 
 
-def test_judgment_is_shown_beside_the_derived_level_not_instead(judged: Assessment) -> None:
+def test_a_judgment_governs_and_the_derived_level_stays_as_the_check(judged: Assessment) -> None:
     retention = criterion(judged, "test.retention")
     assert retention.judgment is not None
-    assert (retention.level, retention.judgment.level, retention.judgment.agrees) == (
-        "poor",
+    assert (retention.level, retention.governed_by, retention.derived_level) == (
         "good",
-        False,
+        "judgment",
+        "poor",
     )
+    assert (retention.judgment.level, retention.judgment.agrees) == ("good", False)
+
+
+def test_without_a_judgment_the_derived_level_governs(judged: Assessment) -> None:
+    notice = criterion(judged, "test.notice")
+    assert (notice.governed_by, notice.level) == ("derived", notice.derived_level)
+
+
+def test_a_level_that_unknown_facts_could_raise_is_not_demonstrated(judged: Assessment) -> None:
+    notice = criterion(judged, "test.notice")  # N1.provided is unknown
+    assert (notice.basis, notice.best_case_level != notice.derived_level) == (
+        "not_demonstrated",
+        True,
+    )
+
+
+def test_every_finding_comes_from_an_indicator_in_the_state_it_claims(judged: Assessment) -> None:
+    for result in judged.rubrics:
+        for c in result.criteria:
+            states = {i.id: i.state for i in c.indicators}
+            assert [f.indicator for f in c.findings] != []
+            for f in c.findings:
+                assert f.state == states[f.indicator]
+                if f.state == "unknown":
+                    assert f.text.startswith("Not established: ")
 
 
 def test_criterion_without_a_judgment_has_none(judged: Assessment) -> None:

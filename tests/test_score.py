@@ -300,6 +300,11 @@ def test_risk_level_bands_the_product_of_likelihood_and_severity(
     assert score.risk_level(likelihood, severity) == level
 
 
-def test_scoring_rules_printed_in_reports_come_from_the_docstring() -> None:
+def test_scoring_rules_printed_in_reports_name_every_step() -> None:
     headings = [rule.split(":", 1)[0] for rule in score.SCORING_RULES]
-    assert headings == ["Indicators to a criterion level", "Criteria to a rubric rating", "Risks"]
+    assert headings == [
+        "Indicators to a criterion level",
+        "One governing level per criterion",
+        "Criteria to a rubric rating",
+        "Risks",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from pia.cel.evaluate import Outcome
 from pia.cel.rubric import LoadedRubric
@@ -14,6 +15,7 @@ from pia.model.assessment import (
     CriterionResult,
     CrosswalkLink,
     EvidenceRef,
+    Finding,
     IndicatorResult,
     JudgmentResult,
     LevelInfo,
@@ -86,13 +88,15 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
             )
         )
     confidence, detail = criterion_confidence(derived.determined, evidence_conf)
-    levels = {lv.id: lv for lv in rubric.scale}
-    label = levels[derived.level].label if derived.level in levels else "Unknown"
-    meaning = criterion.levels.get(
-        derived.level, "The indicators could not be settled from the case."
-    )
+    labels = {lv.id: lv.label for lv in rubric.scale}
     judgment = judgment_result(run.case, rubric, criterion, derived.level)
-    at_best_level = derived.level == rubric.scale[0].id
+    # A judgment was made as of the case's date, on what was known then: it governs from that
+    # date on, never on an earlier one (its rationale may rest on later facts).
+    applies = judgment is not None and judgment.level in labels and run.day >= run.case.as_of
+    governed_by: Literal["derived", "judgment"] = "judgment" if applies else "derived"
+    level = judgment.level if judgment is not None and governed_by == "judgment" else derived.level
+    meaning = criterion.levels.get(level, "The indicators could not be settled from the case.")
+    at_best_level = level == rubric.scale[0].id
     return CriterionResult(
         id=f"{rubric.id}.{criterion.id}",
         title=criterion.title,
@@ -101,11 +105,16 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
         references=tuple(f"{r.framework} {r.ref}" for r in criterion.references),
         weight=criterion.weight,
         critical=criterion.critical,
-        level=derived.level,
-        label=label,
-        tone=score.level_tone(rubric, derived.level),
+        level=level,
+        label=labels.get(level, "Unknown"),
+        tone=score.level_tone(rubric, level),
+        governed_by=governed_by,
+        derived_level=derived.level,
+        derived_label=labels.get(derived.level, "Unknown"),
+        basis="established" if derived.best_case_level == derived.level else "not_demonstrated",
         level_meaning=meaning,
-        score=round(score.level_value(rubric, derived.level) * criterion.weight, 3),
+        findings=findings(criterion, indicators),
+        score=round(score.level_value(rubric, level) * criterion.weight, 3),
         share=round(derived.share, 3),
         best_case_level=derived.best_case_level,
         capped_by=derived.capped_by,
@@ -117,6 +126,48 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
         false_positives=criterion.false_positives,
         dhs_pia_section=criterion.dhs_pia_section,
     )
+
+
+#: The order findings are told in: what fails, what holds, what is not established.
+_BEARING_ORDER = {"bad": 0, "good": 1, "unknown": 2}
+
+
+def findings(criterion: Criterion, results: Sequence[IndicatorResult]) -> tuple[Finding, ...]:
+    """One sentence per indicator, in the state it is in: the rubric's ``if_true``/``if_false``
+    text for a settled indicator (its description, marked, where the rubric gives none), and
+    "Not established" for an unknown one. A level descriptor is never a finding."""
+    out = []
+    for ind, result in zip(criterion.indicators, results, strict=True):
+        if result.state == "true":
+            text = ind.if_true or ind.description
+        elif result.state == "false":
+            text = ind.if_false or f"Not so: {_lower_first(ind.description)}"
+        else:
+            text = f"Not established: {_lower_first(ind.description)}"
+        sources = sorted({s for e in result.evidence for s in e.sources}, key=source_order)
+        out.append(
+            Finding(
+                indicator=ind.id,
+                state=result.state,
+                bearing=result.bearing,
+                text=text,
+                entries=tuple(e.entry for e in result.evidence),
+                sources=tuple(sources),
+            )
+        )
+    ranked = sorted(enumerate(out), key=lambda item: (_BEARING_ORDER[item[1].bearing], item[0]))
+    return tuple(finding for _, finding in ranked)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def source_order(source: str) -> tuple[str, int, str]:
+    """S2 before S10: natural order for numbered ids, plain order otherwise."""
+    head = source.rstrip("0123456789")
+    tail = source[len(head) :]
+    return (head, int(tail) if tail else -1, source)
 
 
 def criterion_confidence(determined: float, evidence: list[str]) -> tuple[str, str]:

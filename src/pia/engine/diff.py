@@ -113,7 +113,24 @@ class CriterionMove(Model):
     new_level: str
     old_label: str
     new_label: str
+    governed_by: Literal["derived", "judgment"]
+    """What governs the criterion in the new version; with a judgment, the derived level below
+    is the check that may have moved although the governing level held."""
+    old_derived: str
+    new_derived: str
+    old_derived_label: str
+    new_derived_label: str
     indicators: tuple[IndicatorMove, ...]
+
+    @property
+    def text(self) -> str:
+        """``Not met → Partially met``, or the derived check's move under a judgment."""
+        if self.old_level != self.new_level:
+            return f"{self.old_label} → {self.new_label}"
+        return (
+            f"{self.new_label} (the assessor's judgment governs); the indicators give "
+            f"{self.old_derived_label} → {self.new_derived_label}"
+        )
 
 
 class RubricMove(Model):
@@ -408,7 +425,7 @@ def rubric_move(
     criteria = []
     for cr in new.criteria:
         was = before.get(cr.id)
-        if was is None or was.level == cr.level:
+        if was is None or (was.level, was.derived_level) == (cr.level, cr.derived_level):
             continue
         criteria.append(
             CriterionMove(
@@ -418,6 +435,11 @@ def rubric_move(
                 new_level=cr.level,
                 old_label=was.label,
                 new_label=cr.label,
+                governed_by=cr.governed_by,
+                old_derived=was.derived_level,
+                new_derived=cr.derived_level,
+                old_derived_label=was.derived_label,
+                new_derived_label=cr.derived_label,
                 indicators=_indicator_moves(was, cr, changed),
             )
         )

@@ -75,14 +75,14 @@ def quality_warnings(
             j = cr.judgment
             if j is None or j.level not in scale:
                 continue
-            derived = scale.get(cr.level, 0.0)
+            derived = scale.get(cr.derived_level, 0.0)
             if abs(scale[j.level] - derived) >= 0.5:
                 out.append(
                     QualityWarning(
                         code=JUDGMENT_FAR_FROM_DERIVED.name,
                         subject=cr.id,
                         message=f"the assessor judged {cr.id} '{j.level}' but the indicators give "
-                        f"'{cr.level}'",
+                        f"'{cr.derived_level}'",
                     )
                 )
     known = {

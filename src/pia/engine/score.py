@@ -191,10 +191,16 @@ SCORING_RULES: tuple[str, ...] = (
     "the level at or below that cap. When every indicator is unknown the level is unknown (worth "
     "nothing), not the worst level. A capping indicator that is unknown caps too: a fact turning "
     "unknown never raises a level.",
-    "Criteria to a rubric rating: A criterion earns its level's value times its weight; the rubric "
-    "score is the earned share of all weight, 0-100. The rating is the best band whose minimum "
-    "the score reaches. If a critical criterion sits at the worst level, the rating is at most "
-    "the rubric's critical_cap band.",
+    "One governing level per criterion: The level the indicators give governs, unless the case "
+    "gives an assessor judgment on the rubric's scale, which then governs with its rationale and "
+    "sources, from the case's as_of date on; the derived level stays beside it as the check. A "
+    "derived level is established when no unknown fact could raise it, and not demonstrated when "
+    "it rests on facts the case does not know (unknown never counts as met, so such a level "
+    "measures missing evidence, not a finding of failure).",
+    "Criteria to a rubric rating: A criterion earns its governing level's value times its "
+    "weight; the rubric score is the earned share of all weight, 0-100. The rating is the best "
+    "band whose minimum the score reaches. If a critical criterion sits at the worst level, the "
+    "rating is at most the rubric's critical_cap band.",
     "Risks: Inherent level comes from the case's likelihood x severity (CNIL 1-4 scales). Each "
     "mitigating safeguard lowers likelihood by its strength on the assessment date: verified 1, "
     "implemented 0.5, stated 0.25; disputed, failed, absent or unknown 0. Only whole steps count "

@@ -43,6 +43,18 @@ class IndicatorResult(Model):
     unknown_facts: tuple[str, ...] = ()
 
 
+class Finding(Model):
+    """One sentence of what the case shows about a criterion, from one indicator in the state
+    the sentence claims, with the entries and sources that decided it."""
+
+    indicator: str
+    state: TruthValue
+    bearing: Literal["good", "bad", "unknown"]
+    text: str
+    entries: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
 class JudgmentResult(Model):
     level: str
     label: str
@@ -68,10 +80,24 @@ class CriterionResult(Model):
     references: tuple[str, ...]
     weight: float
     critical: bool
-    level: str
+    level: str = Field(
+        description="The governing level: the assessor's judgment where the case gives one on the "
+        "rubric's scale, else the derived level. Scores use it."
+    )
     label: str
     tone: Tone
-    level_meaning: str
+    governed_by: Literal["derived", "judgment"]
+    derived_level: str = Field(description="The level the indicators give.")
+    derived_label: str
+    basis: Literal["established", "not_demonstrated"] = Field(
+        description="Of the derived level: established when no unknown fact could raise it; "
+        "not_demonstrated when it rests on facts the case does not know."
+    )
+    level_meaning: str = Field(description="What the governing level means (the rubric's text).")
+    findings: tuple[Finding, ...] = Field(
+        description="What the case shows, one sentence per indicator: failures first, then what "
+        "holds, then what is not established."
+    )
     score: float = Field(description="Weighted points earned: level value x weight.")
     share: float = Field(description="Share of indicator weight in good state, 0-1.")
     best_case_level: str = Field(description="The level if every unknown indicator went well.")

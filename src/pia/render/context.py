@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pia.engine.criteria import source_order
 from pia.model.assessment import Assessment, Movement, Recommendation
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import CONFIDENCE_MEANINGS
@@ -49,7 +50,7 @@ class EvidenceView:
 def evidence_view(indicator: Any) -> EvidenceView:
     entries = tuple(e.entry for e in indicator.evidence)
     sources = sorted(
-        {s for e in indicator.evidence[:MAX_EVIDENCE_ENTRIES] for s in e.sources}, key=_source_key
+        {s for e in indicator.evidence[:MAX_EVIDENCE_ENTRIES] for s in e.sources}, key=source_order
     )
     return EvidenceView(
         entries[:MAX_EVIDENCE_ENTRIES], max(0, len(entries) - MAX_EVIDENCE_ENTRIES), tuple(sources)
@@ -121,7 +122,7 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
         },
         "a": assessment,
         "case": case,
-        "sources": sorted(case.sources, key=lambda s: _source_key(s.id)),
+        "sources": sorted(case.sources, key=lambda s: source_order(s.id)),
         "cited_in": cited_in,
         "flow_numbers": {f.id: n for n, f in enumerate(case.flows, start=1)},
         "flow_status": _states(assessment, "flows"),
@@ -242,13 +243,6 @@ def _entry_names(case: Case) -> dict[str, str]:
 def _shorten(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _source_key(sid: str) -> tuple[str, int, str]:
-    """S2 before S10: natural order for numbered ids, plain order otherwise."""
-    head = sid.rstrip("0123456789")
-    tail = sid[len(head) :]
-    return (head, int(tail) if tail else -1, sid)
 
 
 def section_title(section: str) -> str:

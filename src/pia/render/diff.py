@@ -166,7 +166,7 @@ def text_lines(diff: CaseDiff) -> list[Text]:
     for m in diff.rubric_moves:
         lines.append(Text(f"  {m.id} ({m.title}): {show_score(m)}", style="bold"))
         for cr in m.criteria:
-            lines.append(Text(f"    {cr.id} ({cr.title}): {cr.old_label} {ARROW} {cr.new_label}"))
+            lines.append(Text(f"    {cr.id} ({cr.title}): {cr.text}"))
             for ind in cr.indicators:
                 lines.append(Text(f"      {ind.id}: {ind.old_state} {ARROW} {ind.new_state}"))
                 lines.append(Text(f"        {ind.description}", style="dim"))
@@ -280,10 +280,10 @@ def render_markdown(diff: CaseDiff) -> str:
                 inds = ", ".join(
                     f"`{i.id}` {i.old_state} {ARROW} {i.new_state}" for i in cr.indicators
                 )
-                out.append(f"| {cr.id} | {cr.old_label} {ARROW} {cr.new_label} | {inds} |")
+                out.append(f"| {cr.id} | {cr.text} | {inds} |")
         for m in diff.rubric_moves:
             for cr in m.criteria:
-                out += ["", f"### {cr.id}: {cr.old_label} {ARROW} {cr.new_label}", ""]
+                out += ["", f"### {cr.id}: {cr.text}", ""]
                 for i in cr.indicators:
                     out.append(
                         f"- `{i.id}` {i.old_state} {ARROW} {i.new_state}: {_line(i.description)}"

@@ -88,7 +88,7 @@ def render_report(case_path: Path, rubrics: Sequence[str], as_of: date | None) -
         assessment = assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
     except DiagnosticError as exc:
         return diagnostics_page(case_path, exc.diagnostics)
-    return Rendered(render_html(assessment, case_file.case), ok=True)
+    return Rendered(render_html(assessment, case_file.case, csp=False), ok=True)
 
 
 _PAGE = """<!DOCTYPE html>

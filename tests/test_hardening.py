@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 
 from pia.cli import main
-from pia.load.files import is_private_dir, private_cache_dir, read_text, write_all_atomic
-from pia.model.diagnostics import Diagnostic, DiagnosticError, printable
+from pia.model.diagnostics import DiagnosticError
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
@@ -59,6 +58,7 @@ def test_a_symlink_planted_in_the_old_predictable_temp_folder_is_never_written_t
     """Before: fonts.conf went to $TMPDIR/pia-fontconfig-<hash of the fonts path>, created with
     exist_ok and written through whatever was there, so another user's symlink made pia
     overwrite any file its user could write."""
+    from pia.load.files import is_private_dir
     from pia.render.fonts import fonts_dir
 
     shared_tmp = tmp_path / "tmp"
@@ -98,6 +98,8 @@ def test_without_a_private_cache_folder_fonts_go_to_a_fresh_private_temp_folder(
 
 @pytest.mark.parametrize("mode", [0o777, 0o770, 0o722])
 def test_a_cache_folder_others_may_write_is_not_trusted(tmp_path: Path, mode: int) -> None:
+    from pia.load.files import is_private_dir
+
     folder = tmp_path / "pia"
     folder.mkdir()
     folder.chmod(mode)
@@ -107,6 +109,8 @@ def test_a_cache_folder_others_may_write_is_not_trusted(tmp_path: Path, mode: in
 def test_a_cache_folder_that_is_a_symlink_is_not_trusted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pia.load.files import private_cache_dir
+
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
     (tmp_path / "cache").mkdir()
@@ -119,6 +123,8 @@ def test_a_cache_folder_that_is_a_symlink_is_not_trusted(
 def test_a_cache_folder_owned_by_another_user_is_not_trusted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pia.load.files import private_cache_dir
+
     cache = tmp_path / "cache"
     (cache / "pia").mkdir(parents=True, mode=0o700)
     os.chown(cache / "pia", 65534, 65534)
@@ -129,6 +135,8 @@ def test_a_cache_folder_owned_by_another_user_is_not_trusted(
 def test_private_cache_folders_are_created_0700(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pia.load.files import private_cache_dir
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = private_cache_dir("cel")
     assert folder is not None
@@ -611,6 +619,8 @@ def test_a_failed_rename_puts_back_the_formats_already_renamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The partial multi-format write: the second rename fails after the first succeeded."""
+    from pia.load.files import write_all_atomic
+
     first, second = tmp_path / "r.json", tmp_path / "r.md"
     first.write_bytes(b"old json\n")
     second.write_bytes(b"old md\n")
@@ -636,6 +646,8 @@ def test_a_failed_rename_puts_back_the_formats_already_renamed(
 def test_every_format_is_renamed_only_after_all_are_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pia.load.files import write_all_atomic
+
     seen: list[list[str]] = []
     real_replace = os.replace
 
@@ -653,11 +665,15 @@ def test_every_format_is_renamed_only_after_all_are_written(
 
 
 def test_printable_escapes_control_characters() -> None:
+    from pia.model.diagnostics import printable
+
     assert printable(f"a{ESC}[31mb\x07\x9bc\td\ne") == "a\\x1b[31mb\\x07\\x9bc\\x09d\\x0ae"
     assert printable(f"a{ESC}b\tc\nd", lines=True) == "a\\x1bb\tc\nd"
 
 
 def test_a_diagnostic_never_carries_a_raw_escape_code() -> None:
+    from pia.model.diagnostics import Diagnostic
+
     d = Diagnostic(f"x{ESC}.yaml", 1, 2, "PIA-E001", f"found {ESC}]0;title\x07", f"hint{ESC}")
     assert ESC not in d.format()
     assert "\x07" not in d.format()
@@ -691,11 +707,23 @@ def test_assess_to_stdout_never_prints_escape_codes_from_the_case(
 def test_diff_never_prints_escape_codes_from_the_case(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    case = escape_case(tmp_path)
-    for fmt in ("text", "md"):
-        main(["diff", str(MINIMAL), str(case), "--rubric", "core", "--format", fmt])
+    """Before: `pia diff` printed a changed flow's title with its escape sequences."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    assert "    title: Names sent on request\n" in text
+    changed = text.replace(
+        "    title: Names sent on request\n", '    title: "Names \\e[31m sent\\e]0;x\\a"\n'
+    ).replace("bulk: false", "bulk: true")
+    case = tmp_path / "changed.yaml"
+    case.write_text(changed, encoding="utf-8")
+    for fmt in ("text", "md", "json"):
+        assert main(["diff", str(MINIMAL), str(case), "--rubric", "core", "--format", fmt]) in (
+            0,
+            1,
+        )
         out = capsys.readouterr().out
+        assert "Names" in out, fmt
         assert ESC not in out, fmt
+        assert "\x07" not in out, fmt
 
 
 def test_markdown_escapes_case_text_and_drops_remote_images(tmp_path: Path) -> None:
@@ -769,6 +797,8 @@ def test_a_replaced_report_keeps_its_mode(tmp_path: Path) -> None:
 def test_reading_dev_zero_stops_at_the_limit() -> None:
     """Before: the 5 MB limit was applied after reading the whole file: /dev/zero grew
     without bound."""
+    from pia.load.files import read_text
+
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero")
     with pytest.raises(DiagnosticError) as caught:
@@ -779,6 +809,8 @@ def test_reading_dev_zero_stops_at_the_limit() -> None:
 def test_a_large_file_is_refused_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pia.load.files import read_text
+
     big = tmp_path / "big.yaml"
     with big.open("wb") as handle:
         handle.truncate(6 * 1024 * 1024)
@@ -820,6 +852,7 @@ def test_a_huge_git_blob_is_refused_by_its_size_before_it_is_read(
 
 def test_temp_files_are_created_exclusively_without_following_symlinks(tmp_path: Path) -> None:
     from pia.load import files
+    from pia.load.files import write_all_atomic
 
     assert files._CREATE & os.O_EXCL
     assert files._CREATE & getattr(os, "O_NOFOLLOW", 0) == getattr(os, "O_NOFOLLOW", 0)
@@ -830,3 +863,37 @@ def test_temp_files_are_created_exclusively_without_following_symlinks(tmp_path:
     write_all_atomic([(link, b"{}\n")])
     assert victim.read_text(encoding="utf-8") == "keep\n"  # the link is replaced, not followed
     assert not link.is_symlink()
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (" ", "the expression is empty; expected a CEL expression"),
+        ("case.flows.exists(f, f.bulk == )", "found ')'; expected a value"),
+        ("case.flows.exists(f f.bulk)", "found 'f'; expected an operator"),
+        ("1 + (2", "found the end of the expression; expected ')'"),
+        ("[1, 2", "found the end of the expression; expected ']' or ','"),
+        ("a ? b", "found the end of the expression; expected ':'"),
+        ("a.b = true", "found '=', which CEL does not have; expected '==' to compare"),
+        ('"abc', 'found a string that is not closed; expected a closing "'),
+    ],
+    ids=[
+        "blank",
+        "missing operand",
+        "missing comma",
+        "unclosed paren",
+        "unclosed list",
+        "half conditional",
+        "single equals",
+        "unclosed string",
+    ],
+)
+def test_a_syntax_error_says_what_was_found_and_what_was_expected(
+    source: str, message: str
+) -> None:
+    """Before: the message only repeated the expression, and `when: " "` gave an empty one."""
+    from pia.cel.compile import ExprSyntaxError, compile_expression, new_environment
+
+    with pytest.raises(ExprSyntaxError) as caught:
+        compile_expression(source, new_environment())
+    assert caught.value.message.startswith(message), caught.value.message

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pia.load.files import write_atomic
+from pia.model.diagnostics import DiagnosticError
 
 
 def fail_replace(src: object, dst: object) -> None:
@@ -44,7 +45,7 @@ def test_failed_write_keeps_the_previous_file(
     target = tmp_path / "report.json"
     target.write_bytes(b"previous\n")
     monkeypatch.setattr(os, "replace", fail_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DiagnosticError, match=r"disk full.*\[PIA-E014\]"):
         write_atomic(target, b"new\n")
     assert target.read_bytes() == b"previous\n"
 
@@ -53,7 +54,7 @@ def test_failed_write_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.Mo
     target = tmp_path / "report.json"
     target.write_bytes(b"previous\n")
     monkeypatch.setattr(os, "replace", fail_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DiagnosticError, match=r"disk full.*\[PIA-E014\]"):
         write_atomic(target, b"new\n")
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
@@ -62,12 +63,16 @@ def test_failed_first_write_creates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(os, "replace", fail_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DiagnosticError, match=r"disk full.*\[PIA-E014\]"):
         write_atomic(tmp_path / "report.json", b"new\n")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_new_file_is_readable_by_others(tmp_path: Path) -> None:
+def test_new_file_is_readable_by_others_under_the_usual_umask(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
-    write_atomic(target, b"{}\n")
+    old = os.umask(0o022)
+    try:
+        write_atomic(target, b"{}\n")
+    finally:
+        os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o644

@@ -105,7 +105,7 @@ def located_yaml_error(text: str, name: str) -> Diagnostic:
 def test_serves_report_and_version_on_loopback_only(server: PreviewServer) -> None:
     host, port = server.address
     assert host == "127.0.0.1"
-    assert server.url == f"http://127.0.0.1:{port}/"
+    assert re.fullmatch(rf"http://127\.0\.0\.1:{port}/[A-Za-z0-9_-]{{24}}/", server.url)
     assert port != 0
     assert server._httpd is not None
     assert server._httpd.socket.getsockname()[0] == "127.0.0.1"
@@ -125,16 +125,57 @@ def test_serves_report_and_version_on_loopback_only(server: PreviewServer) -> No
     assert f'var version = "{version}";' in page
     assert page.rstrip().endswith("</html>")
 
-    # only / and /version, only for requests addressed to this server
+    # only /TOKEN/ and /TOKEN/version, only for requests addressed to this server
     assert get(server.url + "version?x=1")[0] == 200
     for path in ("favicon.ico", "../etc/passwd", "version/", "index.html"):
         assert get(server.url + path)[0] == 404, path
+    root = f"http://127.0.0.1:{port}/"
+    for path in ("", "version", "x/", "x/version", server.token[:-1] + "/", server.token):
+        assert get(root + path)[0] == 404, path
     assert get(server.url, host="evil.example")[0] == 403
     assert get(server.url, host=f"localhost:{port}")[0] == 200
     conn = http.client.HTTPConnection(host, port, timeout=5)
     conn.request("POST", "/", body=b"x")
     assert conn.getresponse().status == 501
     conn.close()
+
+
+def test_each_server_has_its_own_url_token(case_path: Path) -> None:
+    """Before: the page was served at http://127.0.0.1:PORT/ to anyone who found the port."""
+    first, second = PreviewServer(case_path, ["core"]), PreviewServer(case_path, ["core"])
+    assert first.token != second.token
+    assert len(first.token) >= 24
+
+
+def test_an_idle_connection_is_closed_after_the_timeout(case_path: Path) -> None:
+    """Before: a connection that sent nothing was kept forever (one thread each)."""
+    import socket
+
+    with PreviewServer(case_path, ["core"], connection_timeout=0.5) as preview:
+        idle = socket.create_connection(preview.address, timeout=10)
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # the server hung up
+        assert time.monotonic() - started < 5
+        idle.close()
+
+
+def test_many_concurrent_requests_are_all_answered(server: PreviewServer) -> None:
+    """Before: with a backlog of 5 and no timeouts, 47 of 200 concurrent requests went
+    unanswered for a minute. Idle connections are opened first, then 100 requests at once."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pia.preview.server import BACKLOG
+
+    assert BACKLOG >= 128
+    idle = [socket.create_connection(server.address, timeout=10) for _ in range(50)]
+    try:
+        with ThreadPoolExecutor(max_workers=100) as pool:
+            codes = list(pool.map(lambda _: get(server.url + "version")[0], range(100)))
+    finally:
+        for sock in idle:
+            sock.close()
+    assert codes == [200] * 100
 
 
 def test_bad_edits_show_located_errors_and_recover(
@@ -228,7 +269,7 @@ def test_cli_prints_url_and_stops_cleanly_on_ctrl_c(case_path: Path) -> None:
         match = None
         while match is None and len(seen) < 20:
             seen.append(proc.stdout.readline())
-            match = re.search(r"http://127\.0\.0\.1:\d+/", seen[-1])
+            match = re.search(r"http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]+/", seen[-1])
         assert match, seen
         assert wait_until(lambda: "Minimal case</h1>" in get(match.group(0))[2], timeout=20)
         proc.send_signal(signal.SIGINT)

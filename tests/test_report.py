@@ -169,9 +169,8 @@ def test_verify_reports_a_tampered_result(
     result = json.loads((ice_report / "ice-irs.json").read_text(encoding="utf-8"))
     result["rubrics"][0]["score"] = 99.9
     tampered_json = json.dumps(result, indent=2, sort_keys=True) + "\n"
-    names = list(writer.attachments)
-    assert "assessment.json" in names
-    writer.add_attachment("assessment.json", tampered_json.encode("utf-8"))
+    (attached,) = [a for a in writer.attachment_list if a.name == "assessment.json"]
+    attached.content = tampered_json.encode("utf-8")  # the one attachment, rewritten in place
     target = tmp_path / "tampered.pdf"
     buffer = io.BytesIO()
     writer.write(buffer)

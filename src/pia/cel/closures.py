@@ -27,6 +27,8 @@ import lark
 from celpy import celtypes
 from celpy.evaluation import CELEvalError
 
+from pia.cel.values import MacroRecord
+
 if TYPE_CHECKING:
     from pia.cel.values import Recorder
 
@@ -240,7 +242,9 @@ class _Compiler:
         is_unknown, decisive, checked = self.is_unknown, self.decisive, self.checked
 
         def macro(env: Env, rec: Recorder) -> Any:
+            memo = rec.memo
             rec.macros.append([])
+            recorded: MacroRecord | None = None
             try:
                 items = source(env, rec)
                 if isinstance(items, CELEvalError):
@@ -248,13 +252,30 @@ class _Compiler:
                 else:
                     if not isinstance(items, celtypes.ListType):
                         raise Fallback
+                    key = (id(macro), id(items), *map(id, env.values()))
+                    if memo is not None and not memo.recording:
+                        record = memo.records.get(key)
+                        if record is not None and record.items is items:
+                            return checked(
+                                _reuse(name, record, memo.changed, env, var, body, rec, is_unknown)
+                            )
+                    recording = memo is not None and memo.recording
                     values = []
+                    element_reads: list[set[tuple[str, str]]] = []
                     for item in items:
+                        rec.step()
                         rec.frames.append(set())
+                        if recording:
+                            rec.scopes.append(set())
                         try:
                             value = body({**env, var: item}, rec)
                         finally:
                             reads = rec.frames.pop()
+                            if recording:
+                                scope = rec.scopes.pop()
+                                element_reads.append(scope)
+                                if rec.scopes:
+                                    rec.scopes[-1] |= scope
                         if isinstance(value, CELEvalError) and not (
                             keep_errors or is_unknown(value)
                         ):
@@ -262,6 +283,10 @@ class _Compiler:
                         rec.macros[-1].append((reads, value))
                         values.append(value)
                     result = _fold(name, values)
+                    if recording and memo is not None:
+                        recorded = _record(name, items, env, values, element_reads, is_unknown)
+                        if recorded is not None:
+                            memo.records[key] = recorded
             finally:
                 elements = rec.macros.pop()
             for reads in decisive(name, result, elements):
@@ -331,6 +356,108 @@ class _Compiler:
                 raise Fallback from None
 
         return call
+
+
+_FALSE, _TRUE, _UNKNOWN = 0, 1, 2
+
+
+def _kind(value: Any, is_unknown: IsUnknown) -> int | None:
+    """false, true or unknown; None for anything else (a real error, a non-bool)."""
+    if isinstance(value, celtypes.BoolType):
+        return _TRUE if bool(value) else _FALSE
+    if is_unknown(value):
+        return _UNKNOWN
+    return None
+
+
+def _record(
+    name: str,
+    items: Any,
+    env: Env,
+    values: list[Any],
+    element_reads: list[set[tuple[str, str]]],
+    is_unknown: IsUnknown,
+) -> MacroRecord | None:
+    """What :func:`_reuse` needs of one macro evaluation; None where it could not be reused
+    exactly (an element that is a real error or not a bool: such results are left to celpy)."""
+    kinds = [_kind(v, is_unknown) for v in values]
+    if name != "map" and None in kinds:
+        return None
+    index: dict[tuple[str, str], list[int]] = {}
+    for i, reads in enumerate(element_reads):
+        for read in reads:
+            index.setdefault(read, []).append(i)
+    return MacroRecord(
+        items=items,
+        env=tuple(env.values()),
+        values=values,
+        index=index,
+        trues=kinds.count(_TRUE),
+        falses=kinds.count(_FALSE),
+        unknowns=[i for i, k in enumerate(kinds) if k == _UNKNOWN],
+    )
+
+
+def _reuse(
+    name: str,
+    record: MacroRecord,
+    changed: frozenset[tuple[str, str]],
+    env: Env,
+    var: str,
+    body: Node,
+    rec: Recorder,
+    is_unknown: IsUnknown,
+) -> Any:
+    """The macro's result with only the elements that read a ``changed`` fact evaluated again:
+    the same value :func:`_fold` gives over every element, at the cost of the changed ones."""
+    affected = sorted({i for read in changed for i in record.index.get(read, ())})
+    if not affected:
+        return _fold(name, record.values) if name == "map" else _from_counts(name, record, {})
+    fresh: dict[int, Any] = {}
+    for i in affected:
+        rec.step()
+        rec.frames.append(set())
+        try:
+            value = body({**env, var: record.items[i]}, rec)
+        finally:
+            rec.frames.pop()
+        if isinstance(value, CELEvalError) and not (name != "map" or is_unknown(value)):
+            raise Fallback
+        fresh[i] = value
+    if name == "map" or any(_kind(v, is_unknown) is None for v in fresh.values()):
+        values = list(record.values)
+        for i, value in fresh.items():
+            values[i] = value
+        return _fold(name, values)
+    return _from_counts(name, record, fresh)
+
+
+def _from_counts(name: str, record: MacroRecord, fresh: dict[int, Any]) -> Any:
+    """exists/all from how many elements are true, false and unknown (Kleene or/and)."""
+    trues, falses = record.trues, record.falses
+    unknown_value: Any = None
+    for i, value in fresh.items():
+        old = record.values[i]
+        trues -= isinstance(old, celtypes.BoolType) and bool(old)
+        falses -= isinstance(old, celtypes.BoolType) and not bool(old)
+        if isinstance(value, celtypes.BoolType):
+            trues += bool(value)
+            falses += not bool(value)
+        elif unknown_value is None:
+            unknown_value = value
+    unknowns = (
+        len(record.unknowns)
+        - sum(1 for i in fresh if not isinstance(record.values[i], celtypes.BoolType))
+        + sum(1 for v in fresh.values() if not isinstance(v, celtypes.BoolType))
+    )
+    decided, default = (trues, True) if name == "exists" else (falses, False)
+    if decided:
+        return celtypes.BoolType(default)
+    if unknowns:
+        if unknown_value is None:
+            unknown_value = next(record.values[i] for i in record.unknowns if i not in fresh)
+        return unknown_value
+    return celtypes.BoolType(not default)
 
 
 def _fold(name: str, values: list[Any]) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +10,7 @@ from celpy import celtypes
 from celpy.evaluation import CELEvalError
 
 from pia.cel.closures import Fallback
-from pia.cel.values import Read, Recorder, Truth, is_unknown
+from pia.cel.values import CURRENT_RECORDER, Read, Recorder, Truth, is_unknown
 
 
 @dataclass(frozen=True)
@@ -35,22 +34,27 @@ class Outcome:
     evidence: frozenset[Read] = frozenset()
 
 
-CURRENT_RECORDER: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
-    "pia_recorder", default=None
-)
+__all__ = ["CURRENT_RECORDER", "Compiled", "Outcome", "evaluate", "evaluate_with_celpy"]
+
+#: A runtime error's message is kept to this length: celpy may put a whole value in it.
+MAX_ERROR_CHARS = 300
 
 
 def evaluate(compiled: Compiled, activation: Mapping[str, Any], recorder: Recorder) -> Outcome:
-    """Evaluate to a :class:`Truth`. An error not caused by an unknown fact sets ``error``.
+    """Evaluate to a :class:`Truth`. An error not caused by an unknown fact sets ``error``;
+    more steps than the recorder's budgets raise :class:`pia.cel.values.CostExceeded`.
 
     The compiled closures run when the expression has them; celpy's interpreter runs otherwise,
     and whenever the closures meet an error that is not an unknown fact (pia.closures)."""
     if compiled.closure is not None:
         recorder.reset()
+        token = CURRENT_RECORDER.set(recorder)
         try:
             result = compiled.closure(activation, recorder)
         except Fallback:
             return evaluate_with_celpy(compiled, activation, recorder)
+        finally:
+            CURRENT_RECORDER.reset(token)
         return _outcome(result, recorder)
     return evaluate_with_celpy(compiled, activation, recorder)
 
@@ -77,7 +81,10 @@ def _outcome(result: Any, recorder: Recorder) -> Outcome:
         if is_unknown(result):
             path = str(result.args[0]).removeprefix("UNKNOWN ")
             return Outcome(Truth.UNKNOWN, reads, (path,), evidence=evidence)
-        return Outcome(Truth.UNKNOWN, reads, (), error=str(result.args[0]), evidence=evidence)
+        message = str(result.args[0])
+        if len(message) > MAX_ERROR_CHARS:
+            message = message[:MAX_ERROR_CHARS] + "…"
+        return Outcome(Truth.UNKNOWN, reads, (), error=message, evidence=evidence)
     if isinstance(result, celtypes.BoolType):
         truth = Truth.TRUE if bool(result) else Truth.FALSE
         return Outcome(truth, reads, (), evidence=evidence)

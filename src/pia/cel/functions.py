@@ -13,7 +13,7 @@ import celpy.evaluation
 from celpy import celtypes
 from celpy.evaluation import CELEvalError
 
-from pia.cel.values import is_unknown
+from pia.cel.values import CURRENT_RECORDER, is_unknown
 
 
 def _known(entry: Any, name: Any) -> Any:
@@ -100,7 +100,23 @@ def _ne(a: Any, b: Any) -> Any:
     return _mismatched(a, b) or _BOOL_NE(a, b)
 
 
+_BASE_ADD = celpy.evaluation.base_functions["_+_"]
+
+
+def _add(a: Any, b: Any) -> Any:
+    """``a + b`` as celpy computes it; joining lists or strings costs a step per element or
+    character of the result (nested ``map``s that double a list each time would otherwise build
+    a list of 2^n elements for free)."""
+    result = _BASE_ADD(a, b)
+    if isinstance(result, list | str | bytes):
+        recorder = CURRENT_RECORDER.get()
+        if recorder is not None:
+            recorder.step(len(result))
+    return result
+
+
 FUNCTIONS = {
+    "_+_": _add,
     "known": _known,
     "_?_:_": _condition,
     "_==_": _eq,

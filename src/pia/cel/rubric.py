@@ -18,12 +18,13 @@ from pydantic import BaseModel
 
 from pia.cel.compile import ExprSyntaxError, compile_expression, new_environment
 from pia.cel.evaluate import Compiled
+from pia.cel.values import CostExceeded
 from pia.load.files import read_text
 from pia.load.located import DataPath, Located, load_located
 from pia.load.rubric import parse_rubric
 from pia.load.workspace import resolve_rubric_specs
 from pia.model.case import Case
-from pia.model.diagnostics import CEL_SYNTAX, CEL_UNKNOWN_PATH, Diagnostic, DiagnosticError
+from pia.model.diagnostics import CEL_TOO_COSTLY, CEL_UNKNOWN_PATH, Diagnostic, DiagnosticError
 from pia.model.introspect import item_type, unwrap
 from pia.model.rubric import Rubric
 from pia.model.view import HISTORIES, JOINS, VIEW_FIELDS
@@ -40,6 +41,26 @@ class LoadedRubric:
     compiled: dict[tuple[str, str], Compiled]
     #: (criterion id, indicator id) -> line, col of the indicator's expression in the file
     positions: dict[tuple[str, str], tuple[int, int]]
+
+
+def too_costly(
+    loaded: LoadedRubric, criterion_id: str, indicator_id: str, exc: CostExceeded
+) -> DiagnosticError:
+    """The located error for an indicator that ran past an evaluation budget."""
+    line, col = loaded.positions.get((criterion_id, indicator_id), (1, 1))
+    if exc.scope == "expression":
+        message = (
+            f"indicator {criterion_id}/{indicator_id} took more than {exc.limit:,} evaluation "
+            "steps on this case"
+        )
+        hint = "nested macros multiply: test each list once, or split the indicator"
+    else:
+        message = (
+            f"the assessment took more than {exc.limit:,} evaluation steps in all; it stopped "
+            f"in indicator {criterion_id}/{indicator_id}"
+        )
+        hint = "the rubric's indicators are too costly together for this case"
+    return DiagnosticError([Diagnostic(loaded.path, line, col, CEL_TOO_COSTLY.code, message, hint)])
 
 
 @functools.cache
@@ -121,7 +142,8 @@ def compile_indicators(
                 result = compile_expression(indicator.when, env)
             except ExprSyntaxError as exc:
                 line, col = _expr_position(located, loc, exc.line, exc.col)
-                problems.append(Diagnostic(located.path, line, col, CEL_SYNTAX.code, exc.message))
+                message = f"indicator {criterion.id}/{indicator.id}: {exc.message}"
+                problems.append(Diagnostic(located.path, line, col, exc.code, message, exc.hint))
                 continue
             reported: list[str] = []
             for field_path in result.paths:

@@ -8,6 +8,7 @@ from it, which is an indicator's evidence.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -38,6 +39,64 @@ class Unknown:
 
 Read = tuple[str, str]
 
+#: Evaluation steps one evaluation of one indicator may take. A step is one element visited by a
+#: macro (``exists``, ``all``, ``map``...; ten in celpy's slower interpreter) or one element of a
+#: list or character of a string that ``+`` builds: the only ways a CEL expression's cost can
+#: outgrow its own size. The costliest shipped indicator takes two steps per flow (6,000 on a case
+#: of 3,000 flows); the limit leaves room for cases far larger than a 5 MB file can hold, and
+#: stops eight nested comprehensions after a fraction of a second instead of hours.
+EXPRESSION_STEPS = 200_000
+#: Steps one assessment run may take in all, "what would change the rating" included (it
+#: evaluates indicators again): about 65 per flow with the shipped rubrics (195,000 for 3,000
+#: flows with every bulk unknown). At most a few seconds of evaluation, so a report that carries
+#: a hostile rubric cannot make ``pia verify`` hang.
+RUN_STEPS = 5_000_000
+
+
+class CostExceeded(Exception):
+    """An evaluation took more steps than its budget (``scope`` is "expression" or "run")."""
+
+    def __init__(self, scope: str, limit: int) -> None:
+        super().__init__(f"evaluation took more than {limit:,} steps ({scope} budget)")
+        self.scope = scope
+        self.limit = limit
+
+
+@dataclass
+class MacroRecord:
+    """One macro's evaluation over one list, element by element, for :class:`Memo`.
+
+    ``items`` and ``env`` keep the list and the bound values alive, so the ids in the record's
+    key cannot be reused by other objects while the record exists."""
+
+    items: Any
+    env: tuple[Any, ...]
+    values: list[Any]
+    #: every (entry, field) an element's evaluation read -> the indexes of those elements
+    index: dict[Read, list[int]]
+    #: for exists/all: the number of true and false elements and the unknown ones' indexes
+    trues: int
+    falses: int
+    unknowns: list[int]
+
+
+@dataclass
+class Memo:
+    """Macro results kept from one evaluation and reused when a single fact is settled.
+
+    The "what would change the rating" analysis settles one fact at a time and evaluates the
+    indicators that read it again. An indicator such as ``case.flows.exists(f, f.bulk)`` visits
+    every flow; evaluated again for each of N unknown facts, that is N x N element visits. With a
+    memo, the first (recording) evaluation keeps each macro's element values and what each
+    element read; an evaluation with ``changed`` facts evaluates again only the elements that
+    read one of them and takes the others' values as they were. The result is the same (a
+    differential test checks it); the cost per settled fact no longer grows with the case.
+    """
+
+    records: dict[tuple[int, ...], MacroRecord] = field(default_factory=dict)
+    recording: bool = True
+    changed: frozenset[Read] = frozenset()
+
 
 @dataclass
 class Recorder:
@@ -52,19 +111,49 @@ class Recorder:
     reads: set[Read] = field(default_factory=set)
     frames: list[set[Read]] = field(default_factory=lambda: [set()])
     macros: list[list[tuple[set[Read], Any]]] = field(default_factory=list)
+    #: steps taken by the current evaluation, and by every evaluation of this run
+    steps: int = 0
+    run_steps: int = 0
+    expression_limit: int = field(default_factory=lambda: EXPRESSION_STEPS)
+    run_limit: int = field(default_factory=lambda: RUN_STEPS)
+    #: element results kept for re-evaluation (see :class:`Memo`); None: not kept
+    memo: Memo | None = None
+    #: while a memo records: every read of each macro element being evaluated, innermost last
+    scopes: list[set[Read]] = field(default_factory=list)
 
     def reset(self) -> None:
+        """Start a new evaluation: reads and the expression's steps start over, the run's don't."""
         self.reads = set()
         self.frames = [set()]
         self.macros = []
+        self.scopes = []
+        self.steps = 0
+
+    def step(self, count: int = 1) -> None:
+        """Count ``count`` evaluation steps; raise :class:`CostExceeded` past a budget."""
+        self.steps += count
+        self.run_steps += count
+        if self.steps > self.expression_limit:
+            raise CostExceeded("expression", self.expression_limit)
+        if self.run_steps > self.run_limit:
+            raise CostExceeded("run", self.run_limit)
 
     def read(self, entry: str, name: str) -> None:
         self.reads.add((entry, name))
         self.frames[-1].add((entry, name))
+        if self.scopes:
+            self.scopes[-1].add((entry, name))
 
     @property
     def evidence(self) -> set[Read]:
         return self.frames[0]
+
+
+#: The recorder of the evaluation in progress, for what celpy calls back (its macros, pia's
+#: functions): they receive values only.
+CURRENT_RECORDER: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
+    "pia_recorder", default=None
+)
 
 
 class TracedMap(celtypes.MapType):

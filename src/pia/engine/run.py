@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from pia.cel.evaluate import Outcome, evaluate
-from pia.cel.rubric import LoadedRubric
-from pia.cel.values import Recorder, TracedMap, Truth, to_cel
+from pia.cel.rubric import LoadedRubric, too_costly
+from pia.cel.values import CostExceeded, Recorder, TracedMap, Truth, to_cel
 from pia.engine.view import build_view
 from pia.model.assessment import TruthValue
 from pia.model.case import ID_SECTIONS, Case
@@ -64,7 +64,10 @@ class Run:
                     compiled = loaded.compiled[(criterion.id, ind.id)]
                     outcome = by_source.get(compiled.source)
                     if outcome is None:
-                        outcome = evaluate(compiled, self.activation, self.recorder)
+                        try:
+                            outcome = evaluate(compiled, self.activation, self.recorder)
+                        except CostExceeded as exc:
+                            raise too_costly(loaded, criterion.id, ind.id, exc) from None
                         by_source[compiled.source] = outcome
                     if outcome.error is not None:
                         line, col = loaded.positions[(criterion.id, ind.id)]

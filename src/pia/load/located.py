@@ -9,6 +9,7 @@ that walks it). Only ``true`` and ``false`` are booleans: YAML 1.1 would read th
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from pia.model.diagnostics import (
     DUPLICATE_KEY,
     KEY_NOT_STRING,
     NOT_A_MAPPING,
+    NUMBER_OUT_OF_RANGE,
     TOO_LARGE,
     YAML_ALIAS,
     YAML_MERGE,
@@ -35,6 +37,8 @@ except ImportError:  # pragma: no cover - depends on the wheel
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+#: CEL's integers are 64-bit; a figure beyond them could not be read by a rubric expression.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 #: A path into the data: mapping keys and list indexes, e.g. ("flows", 3, "status").
 DataPath = tuple[str | int, ...]
@@ -242,7 +246,11 @@ class _Walker:
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        return _scalar(node)
+        try:
+            return _scalar(node)
+        except OutOfRange as exc:
+            self.problem(node, NUMBER_OUT_OF_RANGE.code, str(exc), exc.hint)
+            return None
 
     def walk_mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -251,7 +259,7 @@ class _Walker:
             if key_node.tag == _STD + "merge":
                 self.problem(key_node, YAML_MERGE.code, "merge keys (<<) are not allowed")
                 continue
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = _key(key_node)
             if not isinstance(key, str):
                 shown = (
                     key_node.value if isinstance(key_node, yaml.ScalarNode) else "(a collection)"
@@ -297,8 +305,29 @@ class _Walker:
         )  # pragma: no cover
 
 
+def _key(node: yaml.Node) -> object:
+    """A mapping key as data (a number too large to compute with is still not a string)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    try:
+        return _scalar(node)
+    except OutOfRange:
+        return None
+
+
+class OutOfRange(ValueError):
+    """A number pia cannot compute with: beyond 64-bit integers, or not finite."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def _scalar(node: yaml.ScalarNode) -> object:
-    """Resolve a scalar with pia's own, narrower rules: quoted text is always a string."""
+    """Resolve a scalar with pia's own, narrower rules: quoted text is always a string.
+
+    Numbers must fit what pia computes with: integers within 64 bits (CEL's), decimals finite
+    (``1.0e+999`` would be infinity and turn scores into NaN)."""
     value: str = node.value
     if node.style:  # quoted or block scalar (plain is None or '' depending on the parser)
         return value
@@ -309,10 +338,21 @@ def _scalar(node: yaml.ScalarNode) -> object:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        try:
-            return int(value.replace("_", ""))
-        except ValueError:  # more digits than Python converts: keep the text
-            return value
+        digits = value.replace("_", "")
+        number = int(digits) if len(digits) <= 20 else None
+        if number is None or not INT64_MIN <= number <= INT64_MAX:
+            shown = digits if len(digits) <= 24 else f"{digits[:20]}… ({len(digits)} digits)"
+            raise OutOfRange(
+                f"the number {shown} is beyond 64-bit integers ({INT64_MIN:,} to {INT64_MAX:,})",
+                "write a smaller figure, or quote it if it is text",
+            )
+        return number
     if _FLOAT.match(value):
-        return float(value.replace("_", ""))
+        number_f = float(value.replace("_", ""))
+        if not math.isfinite(number_f):
+            raise OutOfRange(
+                f"the number {value[:40]} is too large to compute with (it overflows to infinity)",
+                "write a smaller figure, or quote it if it is text",
+            )
+        return number_f
     return value

@@ -6,6 +6,8 @@ can be checked without them.
 
 from __future__ import annotations
 
+import itertools
+
 from pia.load.located import DataPath, Located
 from pia.load.schema import validate_located
 from pia.model.diagnostics import RUBRIC_INCONSISTENT, Diagnostic
@@ -19,7 +21,8 @@ def parse_rubric(located: Located) -> tuple[Rubric, list[Diagnostic]]:
 
 
 def consistency_diagnostics(rubric: Rubric, located: Located) -> list[Diagnostic]:
-    """Levels, thresholds, bands and caps must name each other correctly."""
+    """Levels, thresholds, bands and caps must name each other correctly, and be ordered:
+    thresholds, like levels and bands, rise from the worst level to the best."""
     problems: list[Diagnostic] = []
     level_ids = [level.id for level in rubric.scale]
     band_ids = [band.id for band in rubric.bands]
@@ -31,10 +34,21 @@ def consistency_diagnostics(rubric: Rubric, located: Located) -> list[Diagnostic
         )
 
     values = [level.value for level in rubric.scale]
-    if values != sorted(values, reverse=True):
+    scale_ordered = values == sorted(values, reverse=True)
+    if not scale_ordered:
         add(("scale",), "scale levels must be listed best first (values decreasing)")
     if set(rubric.thresholds) != set(level_ids):
         add(("thresholds",), f"thresholds must name every scale level: {', '.join(level_ids)}")
+    elif scale_ordered:  # else the scale's own order is the problem: one diagnostic per cause
+        for better, worse in itertools.pairwise(level_ids):
+            if rubric.thresholds[better] < rubric.thresholds[worse]:
+                add(
+                    ("thresholds", better),
+                    f"threshold of {better!r} ({rubric.thresholds[better]:g}) is below that of "
+                    f"the worse level {worse!r} ({rubric.thresholds[worse]:g}); a better level "
+                    "needs at least the share of a worse one",
+                )
+                break
     mins = [band.min for band in rubric.bands]
     if mins != sorted(mins, reverse=True) or mins[-1] != 0:
         add(("bands",), "bands must be listed best first and the last must have min 0")

@@ -2,7 +2,8 @@
 
 A case may be named by a path or as ``git:REV:path`` (read with ``git show REV:path`` in the
 repository around the current directory; as in git, the path is from the top of the repository
-unless it starts with ``./`` or ``../``).
+unless it starts with ``./`` or ``../``). The blob's size is asked first (``git cat-file -s``), so
+a huge blob is refused before it is read.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from pia.model.diagnostics import UNREADABLE, Diagnostic, DiagnosticError
+from pia.load.located import MAX_BYTES
+from pia.model.diagnostics import TOO_LARGE, UNREADABLE, Diagnostic, DiagnosticError
 
 #: The order in which the shipped rubrics are listed and applied; others follow by name.
 SHIPPED_ORDER = ("core", "fipps", "oecd", "gdpr-dpia")
@@ -93,9 +95,37 @@ def read_git_text(spec: str, cwd: Path | None = None) -> str:
         raise _unreadable(spec, "expected git:REV:path, e.g. git:HEAD:cases/ice-irs.yaml")
     if rev.startswith("-"):
         raise _unreadable(spec, f"{rev!r} is not a git revision")
+    size = _git(spec, ["cat-file", "-s", f"{rev}:{path}"], cwd)
+    try:
+        blob_size = int(size.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        raise _unreadable(spec, f"git cat-file gave no size for {rev}:{path}") from None
+    if blob_size > MAX_BYTES:
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    spec,
+                    1,
+                    1,
+                    TOO_LARGE.code,
+                    f"file is {blob_size:,} bytes; the limit is {MAX_BYTES:,}",
+                )
+            ]
+        )
+    data = _git(spec, ["show", f"{rev}:{path}"], cwd)
+    if len(data) > MAX_BYTES:  # pragma: no cover - git objects do not change size
+        raise _unreadable(spec, "the file changed size while it was read")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _unreadable(spec, "the file is not UTF-8 text") from None
+
+
+def _git(spec: str, args: list[str], cwd: Path | None) -> bytes:
+    """The output of ``git ARGS``, or a one-line diagnostic naming what git refused."""
     try:
         done = subprocess.run(
-            ["git", "show", f"{rev}:{path}"],
+            ["git", *args],
             cwd=cwd,
             capture_output=True,
             timeout=GIT_TIMEOUT_SECONDS,
@@ -104,12 +134,9 @@ def read_git_text(spec: str, cwd: Path | None = None) -> str:
     except FileNotFoundError:
         raise _unreadable(spec, "git is not installed") from None
     except subprocess.TimeoutExpired:
-        raise _unreadable(spec, f"git show took longer than {GIT_TIMEOUT_SECONDS} s") from None
+        raise _unreadable(spec, f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS} s") from None
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[0] if lines else f"git show exited with {done.returncode}"
-        raise _unreadable(spec, f"git show {rev}:{path} failed: {reason}")
-    try:
-        return done.stdout.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _unreadable(spec, "the file is not UTF-8 text") from None
+        reason = lines[0] if lines else f"git {args[0]} exited with {done.returncode}"
+        raise _unreadable(spec, f"git {' '.join(args)} failed: {reason}")
+    return done.stdout

@@ -7,8 +7,23 @@ with its meaning so old reports still make sense.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+#: C0 and C1 control characters (and DEL): in text read from a file they could move the
+#: cursor, recolour or retitle a terminal, or hide what follows. Tab and newline are kept
+#: where a text has lines (see :func:`printable`).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_OR_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` safe to print on a terminal: every control character is shown as an escape
+    (``\\x1b``) instead of being sent raw. With ``lines`` newlines and tabs are kept, for
+    multi-line output; otherwise they are escaped too, so a one-line message stays one line."""
+    pattern = _CONTROL if lines else _CONTROL_OR_LINE
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Severity(StrEnum):
@@ -42,7 +57,7 @@ class Diagnostic:
         text = f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message}"
         if self.hint:
             text += f"; {self.hint}"
-        return f"{text} [{self.code}]"
+        return printable(f"{text} [{self.code}]")
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -308,6 +323,63 @@ JUDGMENT_UNKNOWN_LEVEL = Rule(
     "An assessment quality warning: the judgment is not used.",
 )
 
+# --- added for hostile files and large cases (issue 13) ----------------------------------------
+
+NUMBER_OUT_OF_RANGE = Rule(
+    "PIA-E013",
+    "number-out-of-range",
+    _E,
+    "A number is beyond what pia computes with: an integer outside 64 bits, or not finite.",
+    "Rubric expressions work with CEL's 64-bit integers and scores with finite decimals; a "
+    "figure of 2^63 or a weight of 1.0e+999 (which overflows to infinity) would fail later or "
+    "turn every score into NaN, so it is refused where it is written.",
+)
+CANNOT_WRITE = Rule(
+    "PIA-E014",
+    "cannot-write",
+    _E,
+    "An output file could not be written (a read-only folder, a file where a folder was "
+    "expected, a full disk).",
+    "Every format of one run is written to a temp file first and renamed into place only when "
+    "all are written, so a failed write leaves every earlier report as it was.",
+)
+CEL_TOO_DEEP = Rule(
+    "PIA-E034",
+    "cel-too-deep",
+    _E,
+    "A rubric expression nests deeper than pia evaluates.",
+    "Parentheses, operators and macros inside each other are limited in depth when the rubric "
+    "loads, so a deeply nested expression is a located error, not a crash of the interpreter. "
+    "Split the test into several indicators or flatten it.",
+)
+CEL_TOO_COSTLY = Rule(
+    "PIA-E035",
+    "cel-too-costly",
+    _E,
+    "A rubric expression, or all of them together, took more evaluation steps than allowed.",
+    "Each indicator has a budget of evaluation steps per evaluation, and one assessment run "
+    "has a budget for all of them, so a rubric of nested comprehensions cannot run for hours "
+    "(or hang `pia verify` on a report that carries it). The message names the indicator.",
+)
+CEL_UNKNOWN_FUNCTION = Rule(
+    "PIA-E036",
+    "cel-unknown-function",
+    _E,
+    "A rubric expression calls a function that neither CEL nor pia defines.",
+    "Function names are checked when the rubric loads, so a misspelt function is a located "
+    "error, not a failure of every assessment that uses the rubric.",
+)
+DAMAGED_REPORT = Rule(
+    "PIA-E050",
+    "damaged-report",
+    _E,
+    "The file given to `pia verify` is not a pia report, or its attachments are damaged.",
+    "A report carries its case, its rubrics and its result as attachments. A PDF that cannot "
+    "be read, an attachment that is missing, not UTF-8, malformed or larger than the limit, "
+    "is this error (exit 2): there is nothing to verify. A report whose attachments load but "
+    "do not reproduce the result fails verification instead (exit 1).",
+)
+
 #: Every rule, in code order. Codes are never reused; a retired rule stays with its meaning.
 RULES: tuple[Rule, ...] = (
     YAML_SYNTAX,
@@ -322,6 +394,8 @@ RULES: tuple[Rule, ...] = (
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_VALUE,
+    NUMBER_OUT_OF_RANGE,
+    CANNOT_WRITE,
     DANGLING_REFERENCE,
     DUPLICATE_ID,
     WRONG_KIND,
@@ -329,7 +403,11 @@ RULES: tuple[Rule, ...] = (
     CEL_UNKNOWN_PATH,
     CEL_RUNTIME,
     RUBRIC_INCONSISTENT,
+    CEL_TOO_DEEP,
+    CEL_TOO_COSTLY,
+    CEL_UNKNOWN_FUNCTION,
     JUDGMENT_UNKNOWN_CRITERION,
+    DAMAGED_REPORT,
     CLAIM_WITHOUT_SOURCE,
     UNCITED_SOURCE,
     WEAK_RATIONALE,

@@ -8,11 +8,22 @@ indicators become a level is spelled out in :mod:`pia.engine.score` and printed 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from pia.model.common import Id, Model, Text
+
+#: The largest weight a criterion or an indicator may have. Weights are relative, so the bound
+#: changes no rubric's meaning; it keeps every sum of weights finite (a weight of 1e308 twice
+#: would be infinity, and every score NaN).
+MAX_WEIGHT = 1000.0
+
+#: A weight: a finite number above 0 and at most :data:`MAX_WEIGHT`.
+Weight = Annotated[float, Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+
+#: A share of indicator weight, from 0 to 1.
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class Framework(Model):
@@ -30,7 +41,7 @@ class Level(Model):
 
     id: Id
     label: Text
-    value: float = Field(ge=0, le=1)
+    value: float = Field(ge=0, le=1, allow_inf_nan=False)
     meaning: Text
 
 
@@ -39,7 +50,7 @@ class Band(Model):
 
     id: Id
     label: Text
-    min: float = Field(ge=0, le=100)
+    min: float = Field(ge=0, le=100, allow_inf_nan=False)
     meaning: Text
 
 
@@ -62,7 +73,7 @@ class Indicator(Model):
     description: Text
     when: Text
     effect: Literal["supports", "undermines"]
-    weight: float = Field(default=1.0, gt=0)
+    weight: Weight = 1.0
     caps: Id | None = Field(
         default=None, description="Level id the criterion cannot rise above when this is true."
     )
@@ -87,7 +98,7 @@ class Criterion(Model):
     crosswalk: tuple[Text, ...] = Field(
         default=(), description="Criterion ids in other rubrics that test the same principle."
     )
-    weight: float = Field(gt=0)
+    weight: Weight
     critical: bool = False
     levels: dict[str, Text] = Field(description="Level id -> what that level means here.")
     indicators: tuple[Indicator, ...] = Field(min_length=1)
@@ -115,8 +126,9 @@ class Rubric(Model):
     description: Text
     framework: Framework
     scale: tuple[Level, ...] = Field(min_length=2, description="Criterion levels, best first.")
-    thresholds: dict[str, float] = Field(
-        description="Level id -> minimum share of indicator weight in good state (0-1) to reach it."
+    thresholds: dict[str, Share] = Field(
+        description="Level id -> minimum share of indicator weight in good state (0-1) to reach "
+        "it; a better level needs at least the share of a worse one."
     )
     bands: tuple[Band, ...] = Field(min_length=2, description="Overall ratings, best first.")
     critical_cap: Id = Field(

@@ -9,9 +9,13 @@ A file with problems never stops the server: the page then lists the located one
 diagnostics (``file:line:col: error: message [CODE]``) in place of the report, and the report
 comes back when the file is fixed. A failure inside pia itself is shown as an internal error.
 
-Only ``/`` and ``/version`` are served, only to requests addressed to 127.0.0.1 or localhost (a
-page on another site cannot read the preview through DNS rebinding), with a Content-Security-Policy
-that lets only the preview's own script run.
+Only ``/TOKEN/`` and ``/TOKEN/version`` are served, where TOKEN is random per server and part of
+the printed URL: another local user, or a page in the browser that guesses the port, cannot read
+the report. Only requests addressed to 127.0.0.1 or localhost are answered (a page on another site
+cannot read the preview through DNS rebinding), with a Content-Security-Policy that lets only the
+preview's own script run. Each connection has a timeout and the listen backlog is large, so idle
+or slow clients cannot hold the server: one request per connection (HTTP/1.0), a handler thread
+per connection that ends when its timeout does.
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ from typing import cast
 from pia.model.diagnostics import Diagnostic, DiagnosticError
 
 HOST = "127.0.0.1"
+#: Seconds a connection may take to send its request (and to take the answer).
+CONNECTION_TIMEOUT = 10.0
+#: Connections the system queues while the server is busy accepting.
+BACKLOG = 128
 #: How often the preview page asks the server whether there is a new version, in milliseconds.
 PAGE_POLL_MS = 300
 
@@ -85,7 +93,7 @@ def render_report(case_path: Path, rubrics: Sequence[str], as_of: date | None) -
         assessment = assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
     except DiagnosticError as exc:
         return diagnostics_page(case_path, exc.diagnostics)
-    return Rendered(render_html(assessment, case_file.case), ok=True)
+    return Rendered(render_html(assessment, case_file.case, csp=False), ok=True)
 
 
 _PAGE = """<!DOCTYPE html>
@@ -165,7 +173,7 @@ _SCRIPT = """<script nonce="{nonce}">
 (function () {{
   var version = {version};
   function poll() {{
-    fetch("/version", {{cache: "no-store"}})
+    fetch("version", {{cache: "no-store"}})
       .then(function (r) {{ return r.text(); }})
       .then(function (v) {{
         if (v.trim() !== version) {{ location.reload(); }} else {{ setTimeout(poll, {ms}); }}
@@ -212,6 +220,7 @@ def snapshot(paths: Sequence[Path]) -> Snapshot:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
     preview: PreviewServer
 
 
@@ -220,6 +229,11 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     # HTTP/1.0: one request per connection, so no handler thread outlives stop().
     protocol_version = "HTTP/1.0"
+
+    def setup(self) -> None:
+        super().setup()
+        # the socket timeout: a client that connects and sends nothing is dropped
+        self.connection.settimeout(cast(_HTTPServer, self.server).preview.connection_timeout)
 
     def do_GET(self) -> None:
         self._respond(head=False)
@@ -233,11 +247,11 @@ class _Handler(BaseHTTPRequestHandler):
         if host not in preview.allowed_hosts:
             self._send(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain", head=head)
             return
-        path = self.path.split("?", 1)[0]
+        path = preview.local_path(self.path.split("?", 1)[0])
         rendered = preview.current
-        if path == "/version":
+        if path == "version":
             self._send(HTTPStatus.OK, rendered.version.encode(), "text/plain", head=head)
-        elif path == "/":
+        elif path == "":
             nonce = secrets.token_urlsafe(16)
             page = with_reload_script(rendered.body, rendered.version, nonce)
             self._send(
@@ -293,6 +307,7 @@ class PreviewServer:
         log: Log = _no_log,
         debug: bool = False,
         render: Callable[[Path, Sequence[str], date | None], Rendered] = render_report,
+        connection_timeout: float = CONNECTION_TIMEOUT,
     ) -> None:
         self.case_path = case_path
         self.rubrics = tuple(rubrics)
@@ -302,6 +317,9 @@ class PreviewServer:
         self.log = log
         self.debug = debug
         self._render = render
+        self.connection_timeout = connection_timeout
+        #: the secret first segment of every path this server answers
+        self.token = secrets.token_urlsafe(18)
         self._current = _starting_page(case_path)
         self._renders = 0
         self._lock = threading.Lock()
@@ -339,8 +357,17 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
+        """The page's address, with the server's secret token in it."""
         host, port = self.address
-        return f"http://{host}:{port}/"
+        return f"http://{host}:{port}/{self.token}/"
+
+    def local_path(self, path: str) -> str | None:
+        """The part of ``path`` after ``/TOKEN/``; None if it does not carry this server's
+        token (compared in constant time)."""
+        prefix, sep, rest = path.removeprefix("/").partition("/")
+        if not sep or not secrets.compare_digest(prefix.encode(), self.token.encode()):
+            return None
+        return rest
 
     def watched_paths(self) -> list[Path]:
         return [self.case_path, *rubric_paths(self.rubrics)]

@@ -22,6 +22,7 @@ from pia.engine.diff import (
     VersionInfo,
     item_text,
 )
+from pia.model.diagnostics import printable
 
 ARROW = "→"
 MARKS: dict[str, tuple[str, str]] = {
@@ -221,7 +222,20 @@ def _fact_lines(facts: Sequence[FactLink], diff: CaseDiff, indent: str) -> list[
 def print_diff(diff: CaseDiff, console: Console | None = None) -> None:
     console = console or Console()
     for line in text_lines(diff):
-        console.print(line, soft_wrap=True)
+        console.print(_printable_line(line), soft_wrap=True)
+
+
+def _printable_line(line: str | Text) -> str | Text:
+    """Case text reaches the terminal without raw control characters (escape sequences)."""
+    if isinstance(line, str):
+        return printable(line, lines=True)
+    plain = line.plain
+    safe = "".join(c if printable(c, lines=True) == c else "\ufffd" for c in plain)
+    if safe == plain:
+        return line
+    line = line.copy()
+    line.plain = safe  # same length: the styled spans stay where they were
+    return line
 
 
 def _cell(text: str) -> str:
@@ -313,7 +327,7 @@ def render_markdown(diff: CaseDiff) -> str:
     if out[-1] != "":
         out.append("")
     out.append(show_summary(diff))
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n", lines=True)  # case text: no raw escapes
 
 
 def _fact_bullets(facts: Sequence[FactLink], diff: CaseDiff) -> list[str]:

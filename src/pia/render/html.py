@@ -1,7 +1,10 @@
 """The report as HTML: Jinja2 with autoescape and StrictUndefined, print CSS for WeasyPrint.
 
 Case text reaches the template only as data (escaped, or Markdown rendered with raw HTML off);
-it is never compiled as a template, so ``{{ 7*7 }}`` in a case prints as written.
+it is never compiled as a template, so ``{{ 7*7 }}`` in a case prints as written. Control
+characters in it are shown as escapes. The standalone HTML carries a Content-Security-Policy
+that forbids every script, fetch, frame and form: even if case text got past the escaping, a
+browser opening the file would run and load nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +17,18 @@ from markupsafe import Markup
 
 from pia.model.assessment import Assessment
 from pia.model.case import Case
+from pia.model.diagnostics import printable
 from pia.render.context import build_context
 from pia.render.markdown import markdown_to_html
 
 ASSET_SCHEME = "pia-asset:"
+
+#: The standalone report needs its inline styles and its data: images, nothing else.
+STANDALONE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{STANDALONE_CSP}">'
 
 
 def templates_dir() -> Path:
@@ -73,15 +84,26 @@ def figure_text(value: object) -> str:
     return str(value)
 
 
-def render_html(assessment: Assessment, case: Case, *, for_pdf: bool = False) -> str:
+def render_html(
+    assessment: Assessment, case: Case, *, for_pdf: bool = False, csp: bool = True
+) -> str:
     """The full report. ``for_pdf`` links the stylesheet and fonts as package assets (fetched
-    by pia's own URL fetcher); otherwise the CSS is inlined so the HTML stands alone."""
+    by pia's own URL fetcher); otherwise the CSS is inlined so the HTML stands alone, with a
+    Content-Security-Policy unless ``csp`` is false (the preview server sends its own, which
+    must allow its reload script)."""
     # pia's own stylesheet, not case text: inserted as is.
     css = Markup((assets_dir() / "report.css").read_text(encoding="utf-8"))
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    html = template.render(
         **build_context(assessment, case),
         css=css,
         for_pdf=for_pdf,
         asset=ASSET_SCHEME,
     )
+    html = printable(html, lines=True)
+    if not for_pdf and csp:
+        charset = '<meta charset="utf-8">'
+        at = html.find(charset)
+        at = at + len(charset) if at >= 0 else html.find("<head>") + len("<head>")
+        html = html[:at] + "\n" + _CSP_META + html[at:]
+    return html

@@ -2,15 +2,23 @@
 
 Case text is data: raw HTML in Markdown is not passed through, images are disabled (an image is
 a fetch), and markdown-it's link validation drops ``javascript:``, ``file:`` and ``data:`` links.
+
+The same holds for the Markdown *output* (``--format md``), which a reviewer's viewer renders:
+text from the case or a rubric is escaped there (``<b>`` shows as written, not as bold), an image
+in it is dropped for its alt text (a remote image is a fetch, and a tracking pixel), and control
+characters are shown as escapes, since the file may well be printed on a terminal.
 """
 
 from __future__ import annotations
+
+import re
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from pia.model.assessment import Assessment
 from pia.model.case import Case
+from pia.model.diagnostics import printable
 
 
 def _parser() -> MarkdownIt:
@@ -24,20 +32,35 @@ def markdown_to_html(text: str | None) -> Markup:
     return Markup(_parser().render(text))
 
 
+#: ``![alt](url)``: an image (the alt text is kept, the fetch is dropped).
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+#: Characters that start HTML, a link or an image in Markdown (and the escape character).
+_MARKUP = re.compile(r"[\\\[\]<>&]")
+_ESCAPED = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def escape_text(text: str) -> str:
+    """Case or rubric text as literal Markdown: images dropped for their alt text, and the
+    characters that start HTML, links and images escaped, so the text reads as written and
+    nothing is fetched or run."""
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    return _MARKUP.sub(lambda m: _ESCAPED.get(m.group(), "\\" + m.group()), text)
+
+
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split())
+    return " ".join(escape_text(text).replace("|", "\\|").split())
 
 
 def render_markdown(assessment: Assessment, case: Case) -> str:
     """A plain-text view of the result for code review: ratings, criteria, risks, gaps."""
     a = assessment
     out = [
-        f"# {a.case.title}",
+        f"# {escape_text(a.case.title)}",
         "",
         f"Privacy impact assessment of case `{a.case.id}` as of {a.assessed_as_of} "
         f"(case sha256 `{a.case.sha256[:16]}`, pia {a.pia_version}).",
         "",
-        case.summary.strip(),
+        escape_text(case.summary.strip()),
         "",
         "## Ratings",
         "",
@@ -45,7 +68,7 @@ def render_markdown(assessment: Assessment, case: Case) -> str:
         "|---|---|---|---|",
     ]
     out += [
-        f"| {r.id} | {r.version} | {r.score:.1f} | {r.rating_label}"
+        f"| {r.id} | {_cell(r.version)} | {r.score:.1f} | {_cell(r.rating_label)}"
         + (f" (capped: {_cell(r.cap_reason)})" if r.cap_reason else "")
         + " |"
         for r in a.rubrics
@@ -53,23 +76,23 @@ def render_markdown(assessment: Assessment, case: Case) -> str:
     for r in a.rubrics:
         out += [
             "",
-            f"## {r.title}",
+            f"## {escape_text(r.title)}",
             "",
             "| criterion | level | judged | confidence |",
             "|---|---|---|---|",
         ]
         for c in r.criteria:
             judged = c.judgment.label if c.judgment else ""
-            out.append(f"| {c.id} | {c.label} | {judged} | {c.confidence} |")
+            out.append(f"| {c.id} | {_cell(c.label)} | {_cell(judged)} | {c.confidence} |")
         for c in r.criteria:
-            out += ["", f"### {c.id}: {c.label}", ""]
+            out += ["", f"### {c.id}: {escape_text(c.label)}", ""]
             for i in c.indicators:
                 entries = ", ".join(
                     f"{e.entry} [{', '.join(e.sources)}]" if e.sources else e.entry
                     for e in i.evidence
                 )
                 out.append(
-                    f"- `{i.state}` ({i.bearing}) {i.description}"
+                    f"- `{i.state}` ({i.bearing}) {escape_text(i.description)}"
                     + (f" — {entries}" if entries else "")
                 )
     out += ["", "## Risks", "", "| risk | inherent | residual |", "|---|---|---|"]
@@ -92,5 +115,5 @@ def render_markdown(assessment: Assessment, case: Case) -> str:
     if not a.sensitivity:
         out.append("- No unknown or disputed fact would move a level, rating or risk.")
     out += ["", "## Warnings", ""]
-    out += [f"- {w.code}: {w.message}" for w in a.warnings] or ["- none"]
-    return "\n".join(out) + "\n"
+    out += [f"- {w.code}: {escape_text(w.message)}" for w in a.warnings] or ["- none"]
+    return printable("\n".join(out) + "\n", lines=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pia.cel.rubric import LoadedRubric
 from pia.load.case import CaseFile
-from pia.load.files import write_atomic
+from pia.load.files import write_all_atomic
 from pia.model.assessment import Assessment
 
 TEXT_FORMATS = ("json", "md", "html")
@@ -39,8 +39,10 @@ def write_outputs(
     case_file: CaseFile,
     rubrics: Sequence[LoadedRubric],
 ) -> list[Path]:
-    """Render every requested format first, then write each atomically: a failed render leaves
-    every earlier report in place."""
+    """Render every requested format first, then write them all to temp files and rename them
+    into place together: a failed render or a failed write (a full disk, a read-only folder, a
+    file where the folder should be) leaves every earlier report in place, and a failed write is
+    a located diagnostic (PIA-E014)."""
     rendered: list[tuple[Path, bytes]] = []
     stem = assessment.case.id
     for fmt in formats:
@@ -52,6 +54,5 @@ def write_outputs(
         else:
             text = render_text(fmt, assessment, case_file, rubrics)
             rendered.append((target, text.encode("utf-8")))
-    for target, data in rendered:
-        write_atomic(target, data)
+    write_all_atomic(rendered)
     return [target for target, _ in rendered]

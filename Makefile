@@ -1,27 +1,43 @@
 # pia: two commands set everything up from a fresh clone.
-#   make report   -> reports/ice-irs.pdf
-#   make test     -> tests, ruff (lint + format), mypy --strict, import-linter contracts
+#   make report   -> reports/ice-irs.pdf; installs only what the report needs
+#   make test     -> tests, ruff (lint + format), mypy --strict, import-linter contracts; also
+#                    installs what only the tests need (dev tools, poppler, Chromium + driver)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+REPORT_STAMP := $(VENV)/.report-stamp
+DEV_STAMP    := $(VENV)/.dev-stamp
 
-.PHONY: help setup system test lint typecheck pytest report reports bench schemas clean
+.PHONY: help setup setup-report system system-report test lint typecheck pytest report reports \
+	bench schemas clean
 
 help:
-	@echo "make report  - set up and render reports/ice-irs.pdf"
-	@echo "make test    - set up and run tests, ruff and mypy"
+	@echo "make report  - set up what the report needs and render reports/ice-irs.pdf"
+	@echo "make test    - set up what the tests need too and run tests, ruff, mypy, contracts"
+
+system-report:
+	@tools/system-deps.sh report
 
 system:
-	@tools/system-deps.sh
+	@tools/system-deps.sh test
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
 
-setup: system $(STAMP)
+# pia and its runtime dependencies only.
+$(REPORT_STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -m pip install --quiet -e .
+	@touch $(REPORT_STAMP)
+
+# pia with the dev extra: pytest, hypothesis, jsonschema, selenium, ruff, mypy, import-linter.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(DEV_STAMP) $(REPORT_STAMP)
+
+setup-report: system-report $(REPORT_STAMP)
+
+setup: system $(DEV_STAMP)
 
 pytest: setup
 	$(BIN)/pytest
@@ -36,20 +52,20 @@ typecheck: setup
 
 test: pytest lint typecheck
 
-report: setup
+report: setup-report
 	$(BIN)/pia assess cases/ice-irs.yaml
 	@echo "report written: $(CURDIR)/reports/ice-irs.pdf"
 
 # Every shipped case, in every format (reports/ is committed so readers need no install).
-reports: setup
+reports: setup-report
 	for case in cases/*.yaml; do $(BIN)/pia assess $$case --format pdf,html,json,md || exit 1; done
 
-bench: setup
+bench: setup-report
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_assess.py
 	$(BIN)/python bench/bench_report.py
 
-schemas: setup
+schemas: setup-report
 	$(BIN)/pia schema case --out schemas/case.schema.json
 	$(BIN)/pia schema rubric --out schemas/rubric.schema.json
 	$(BIN)/pia schema assessment --out schemas/assessment.schema.json

@@ -49,7 +49,9 @@ def run_pia(*args: str) -> subprocess.CompletedProcess[str]:
 def test_valid_file_exits_0_with_an_ok_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(MINIMAL)]) == 0
     out, err = capsys.readouterr()
-    assert out == f"{MINIMAL}: ok (case minimal: 1 sources, 1 flows)\n"
+    assert (
+        out == f"{MINIMAL}: ok (case minimal: 1 sources, 1 flows)\n0 errors, 0 warnings in 1 file\n"
+    )
     assert err == ""
 
 
@@ -61,7 +63,7 @@ def test_quiet_valid_file_prints_nothing(capsys: pytest.CaptureFixture[str]) -> 
 def test_invalid_file_exits_2_with_located_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(TWO_ERRORS)]) == 2
     out, err = capsys.readouterr()
-    assert out == ""
+    assert out == "2 errors, 0 warnings in 1 file\n"
     assert problems(err) == [("PIA-E012", 19, 11), ("PIA-E010", 41, 5)]
     assert all(line.startswith(f"{TWO_ERRORS}:") for line in err.splitlines())
 
@@ -69,7 +71,10 @@ def test_invalid_file_exits_2_with_located_lines(capsys: pytest.CaptureFixture[s
 def test_every_file_is_checked_even_after_a_failure(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(TWO_ERRORS), str(MINIMAL)]) == 2
     out, _ = capsys.readouterr()
-    assert out == f"{MINIMAL}: ok (case minimal: 1 sources, 1 flows)\n"
+    assert out.splitlines() == [
+        f"{MINIMAL}: ok (case minimal: 1 sources, 1 flows)",
+        "2 errors, 0 warnings in 2 files",
+    ]
 
 
 def test_missing_file_exits_2_with_a_located_line(
@@ -122,7 +127,10 @@ def test_schema_of_an_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixt
 def test_fresh_process_valid_file_exits_0() -> None:
     result = run_pia("validate", "tests/data/valid/minimal.yaml")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "tests/data/valid/minimal.yaml: ok (case minimal: 1 sources, 1 flows)\n"
+    assert result.stdout.splitlines() == [
+        "tests/data/valid/minimal.yaml: ok (case minimal: 1 sources, 1 flows)",
+        "0 errors, 0 warnings in 1 file",
+    ]
 
 
 def test_fresh_process_invalid_files_show_located_lines_and_no_traceback() -> None:

@@ -5,6 +5,10 @@ source nobody cites, a rating with no reasons, a flow with no stated authority. 
 small generator over the validated case; positions come from the YAML, so every warning is a
 ``file:line:col`` line like an error. Checks read the case and the date they are given, never the
 clock, so the same inputs give the same warnings.
+
+Each finding names its *subject* (the flow, risk, source, judgment or section it is about), which
+is what a case's ``waivers`` match: a waiver accepts one code for one subject, or for the whole
+file, with a reason. Waivers that match nothing, or give no reason, are warnings themselves.
 """
 
 from __future__ import annotations
@@ -28,16 +32,21 @@ from pia.model.diagnostics import (
     STALE_AS_OF,
     UNCITED_SOURCE,
     UNKNOWN_FACTS,
+    UNUSED_WAIVER,
+    WAIVER_WITHOUT_REASON,
     WEAK_RATIONALE,
     Diagnostic,
     Rule,
 )
+from pia.model.validation import Waived
+from pia.model.waivers import Waiver
 
 #: A rationale shorter than this (after collapsing white space) cannot say why a rating was given.
 MIN_RATIONALE = 20
 #: Sections whose unknowns are not facts about the arrangement: a source's unknown publication
-#: date is a weak citation, and judgments are the assessor's, not the case's.
-NOT_FACTS = frozenset({"sources", "judgments"})
+#: date is a weak citation, judgments are the assessor's, not the case's, and waivers are about
+#: the file.
+NOT_FACTS = frozenset({"sources", "judgments", "waivers"})
 
 
 @dataclass(frozen=True)
@@ -49,45 +58,148 @@ class LintContext:
     today: date
 
     def warn(
-        self, rule: Rule, position: Position, message: str, hint: str | None = None
-    ) -> Diagnostic:
-        return rule.at(self.located.path, position.line, position.col, message, hint)
+        self,
+        rule: Rule,
+        subject: str | None,
+        position: Position,
+        message: str,
+        hint: str | None = None,
+    ) -> Finding:
+        diagnostic = rule.at(self.located.path, position.line, position.col, message, hint)
+        return Finding(subject, diagnostic)
 
 
-Check = Callable[[LintContext], Iterator[Diagnostic]]
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A lint diagnostic and what it is about: the id, source, judgment key or section a waiver
+    names to accept it (None for a finding about the whole file, such as a stale ``as_of``)."""
+
+    subject: str | None
+    diagnostic: Diagnostic
+
+
+@dataclass(frozen=True)
+class Lint:
+    """The outcome of linting one case: what to report, and what its waivers accepted."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    """Sorted by position: the findings no waiver accepted, and the waivers' own warnings."""
+    waived: tuple[Waived, ...]
+    """The findings a waiver accepted, with its reason, sorted by position."""
+
+
+Check = Callable[[LintContext], Iterator[Finding]]
+
+
+def lint(case: Case, located: Located, *, today: date) -> Lint:
+    """Lint a case that loads (codes PIA-W1xx, warnings and information) and apply its waivers."""
+    context = LintContext(case, located, today)
+    findings = [f for _rule, check in CHECKS for f in check(context)]
+    kept, waived, notes = apply_waivers(context, findings)
+    return Lint(
+        tuple(sorted([*kept, *notes], key=Diagnostic.sort_key)),
+        tuple(sorted(waived, key=lambda w: w.diagnostic.sort_key())),
+    )
 
 
 def lint_case(case: Case, located: Located, *, today: date) -> list[Diagnostic]:
-    """Warnings (severity WARNING, codes PIA-W1xx) for a case that loads but is weak."""
-    context = LintContext(case, located, today)
-    found = [d for _rule, check in CHECKS for d in check(context)]
-    return sorted(found, key=Diagnostic.sort_key)
+    """The diagnostics :func:`lint` reports, sorted by position."""
+    return list(lint(case, located, today=today).diagnostics)
+
+
+# --- waivers ---------------------------------------------------------------------------------
+
+
+def waiver_matches(waiver: Waiver, finding: Finding) -> bool:
+    """A waiver accepts a finding of its code about its entry, or anywhere without an entry."""
+    if waiver.code != finding.diagnostic.code:
+        return False
+    return waiver.entry is None or waiver.entry == finding.subject
+
+
+def apply_waivers(
+    ctx: LintContext, findings: list[Finding]
+) -> tuple[list[Diagnostic], list[Waived], list[Diagnostic]]:
+    """(kept, waived, the waivers' own warnings). Every waiver is checked, even one that matches
+    nothing: an unused waiver is a warning (PIA-W108), and so is one without a meaningful reason
+    (PIA-W109), which still applies: the missing reason is then the one thing to fix."""
+    waivers = ctx.case.waivers
+    used = [False] * len(waivers)
+    kept: list[Diagnostic] = []
+    waived: list[Waived] = []
+    for finding in findings:
+        hits = [i for i, w in enumerate(waivers) if waiver_matches(w, finding)]
+        for i in hits:
+            used[i] = True
+        if hits:
+            waived.append(Waived(finding.diagnostic, waivers[hits[0]].reason))
+        else:
+            kept.append(finding.diagnostic)
+    notes: list[Diagnostic] = []
+    for i, waiver in enumerate(waivers):
+        where = ctx.located.value_at(("waivers", i))
+        if not used[i]:
+            notes.append(_unused_waiver(ctx, waiver, where))
+        elif not _meaningful(waiver.reason or ""):
+            at = ctx.located.value_at(("waivers", i, "reason"))
+            notes.append(
+                ctx.warn(
+                    WAIVER_WITHOUT_REASON,
+                    None,
+                    at,
+                    f"the waiver of {_waived_what(waiver)} gives no meaningful reason "
+                    f"(under {MIN_RATIONALE} characters)",
+                    "say why the warning is accepted: the reason is the record",
+                ).diagnostic
+            )
+    return kept, waived, notes
+
+
+def _waived_what(waiver: Waiver) -> str:
+    return f"{waiver.code} for {waiver.entry!r}" if waiver.entry else f"{waiver.code} (whole file)"
+
+
+def _unused_waiver(ctx: LintContext, waiver: Waiver, where: Position) -> Diagnostic:
+    lint_codes = {rule.code for rule, _check in CHECKS}
+    if waiver.code not in lint_codes:
+        message = f"the waiver of {waiver.code} matches nothing: it is not a lint code"
+        hint = f"only these can be waived: {', '.join(sorted(lint_codes))}"
+    else:
+        message = f"the waiver of {_waived_what(waiver)} matches no warning"
+        hint = "remove it, or check the code and the entry it names"
+    return UNUSED_WAIVER.at(ctx.located.path, where.line, where.col, message, hint)
 
 
 # --- walking the case ------------------------------------------------------------------------
 
 
-def entries(model: BaseModel, path: Path = (), label: str = "") -> Iterator[tuple[Path, str, Any]]:
-    """Every model in the tree with its data path and a readable label (``flows[F1].status[0]``).
+def entries(
+    model: BaseModel, path: Path = (), label: str = "", owner: str | None = None
+) -> Iterator[tuple[Path, str, str | None, Any]]:
+    """Every model in the tree with its data path, a readable label (``flows[F1].status[0]``)
+    and its owner: the id of the nearest entry that has one (or the top-level section's name,
+    or a judgment's key), which is what a waiver names.
 
     Entries with an id are labelled by it, as the assessment's evidence paths are.
     """
-    yield path, label, model
+    yield path, label, owner, model
     for name, info in type(model).model_fields.items():
         key = info.alias or name
         value = getattr(model, name)
         prefix = f"{label}.{key}" if label else key
+        inner = owner if owner is not None else key
         if isinstance(value, BaseModel):
-            yield from entries(value, (*path, key), prefix)
+            yield from entries(value, (*path, key), prefix, inner)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     ident = getattr(item, "id", None)
-                    yield from entries(item, (*path, key, i), f"{prefix}[{ident or i}]")
+                    item_owner = ident if isinstance(ident, str) else inner
+                    yield from entries(item, (*path, key, i), f"{prefix}[{ident or i}]", item_owner)
         elif isinstance(value, dict):
             for k, item in value.items():
                 if isinstance(item, BaseModel):
-                    yield from entries(item, (*path, key, k), f"{prefix}[{k}]")
+                    yield from entries(item, (*path, key, k), f"{prefix}[{k}]", str(k))
 
 
 def count_unknowns(value: object) -> int:
@@ -112,41 +224,44 @@ def _meaningful(text: str) -> bool:
 # --- the checks ------------------------------------------------------------------------------
 
 
-def claims_without_source(ctx: LintContext) -> Iterator[Diagnostic]:
+def claims_without_source(ctx: LintContext) -> Iterator[Finding]:
     """A claim that says how sure it is must say where it comes from.
 
     ``confidence: unknown`` with no source is honest (looked for, not found); ``confirmed`` or
     ``reported`` with no source is an assertion the reader cannot check.
     """
-    for path, label, entry in entries(ctx.case):
+    for path, label, owner, entry in entries(ctx.case):
         if isinstance(entry, Sourced) and entry.confidence != UNKNOWN and not entry.sources:
             yield ctx.warn(
                 CLAIM_WITHOUT_SOURCE,
+                owner,
                 ctx.located.value_at((*path, "confidence")),
                 f"claim without a source: {label} is {entry.confidence!r} but cites no source",
                 "add the sources that support it, or write confidence: unknown",
             )
 
 
-def uncited_sources(ctx: LintContext) -> Iterator[Diagnostic]:
+def uncited_sources(ctx: LintContext) -> Iterator[Finding]:
     """A source nobody cites supports nothing: either an entry forgot to cite it, or it can go."""
     cited = {ident for _path, kind, ident in iter_refs(ctx.case) if kind == "source"}
     for i, source in enumerate(ctx.case.sources):
         if source.id not in cited:
             yield ctx.warn(
                 UNCITED_SOURCE,
+                source.id,
                 ctx.located.value_at(("sources", i, "id")),
                 f"source {source.id!r} is declared but never cited",
                 "cite it in the entries it supports, or remove it",
             )
 
 
-def weak_rationales(ctx: LintContext) -> Iterator[Diagnostic]:
+def weak_rationales(ctx: LintContext) -> Iterator[Finding]:
     """A rating is analyst judgment; without its reasons a reviewer cannot weigh it."""
     for key, judgment in sorted(ctx.case.judgments.items()):
         if not _meaningful(judgment.rationale):
             yield ctx.warn(
                 WEAK_RATIONALE,
+                key,
                 ctx.located.value_at(("judgments", key, "rationale")),
                 f"judgment {key!r} has no meaningful rationale (under {MIN_RATIONALE} characters)",
                 "say why this level was given and what it rests on",
@@ -155,13 +270,14 @@ def weak_rationales(ctx: LintContext) -> Iterator[Diagnostic]:
         if not _meaningful(risk.rationale):
             yield ctx.warn(
                 WEAK_RATIONALE,
+                risk.id,
                 ctx.located.value_at(("risks", i, "rationale")),
                 f"risk {risk.id!r} has no meaningful rationale (under {MIN_RATIONALE} characters)",
                 "say why this likelihood and severity were given",
             )
 
 
-def flows_without_authority(ctx: LintContext) -> Iterator[Diagnostic]:
+def flows_without_authority(ctx: LintContext) -> Iterator[Finding]:
     """Every disclosure needs a legal basis; a flow that names none cannot be judged lawful.
 
     If the authority is not known, declare one with ``relied_on: unknown`` and cite it, so the
@@ -171,18 +287,20 @@ def flows_without_authority(ctx: LintContext) -> Iterator[Diagnostic]:
         if not flow.authorities:
             yield ctx.warn(
                 FLOW_WITHOUT_AUTHORITY,
+                flow.id,
                 ctx.located.value_at(("flows", i, "authorities")),
                 f"flow {flow.id!r} names no authority",
                 "list the authorities it relies on under authorities",
             )
 
 
-def risks_without_mitigation(ctx: LintContext) -> Iterator[Diagnostic]:
+def risks_without_mitigation(ctx: LintContext) -> Iterator[Finding]:
     """A risk with no mitigating safeguard keeps its inherent rating: say so deliberately."""
     for i, risk in enumerate(ctx.case.risks):
         if not risk.mitigations:
             yield ctx.warn(
                 RISK_WITHOUT_MITIGATION,
+                risk.id,
                 ctx.located.value_at(("risks", i, "mitigations")),
                 f"risk {risk.id!r} names no mitigating safeguard",
                 "list the safeguards that lower it under mitigations",
@@ -196,11 +314,12 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def stale_as_of(ctx: LintContext) -> Iterator[Diagnostic]:
+def stale_as_of(ctx: LintContext) -> Iterator[Finding]:
     """Arrangements change: courts rule, safeguards fail. A case a year old describes the past."""
     if ctx.case.as_of < _year_before(ctx.today):
         yield ctx.warn(
             STALE_AS_OF,
+            None,
             ctx.located.value_at(("as_of",)),
             f"the case is as of {ctx.case.as_of.isoformat()}, more than a year before "
             f"today ({ctx.today.isoformat()})",
@@ -208,7 +327,7 @@ def stale_as_of(ctx: LintContext) -> Iterator[Diagnostic]:
         )
 
 
-def unknowns_per_section(ctx: LintContext) -> Iterator[Diagnostic]:
+def unknowns_per_section(ctx: LintContext) -> Iterator[Finding]:
     """Unknown is an honest value, but many of them make a weak assessment: one summary per
     section, so the research agenda is visible without a warning per fact.
 
@@ -230,6 +349,7 @@ def unknowns_per_section(ctx: LintContext) -> Iterator[Diagnostic]:
         verb = "is" if total == 1 else "are"
         yield ctx.warn(
             UNKNOWN_FACTS,
+            key,
             ctx.located.key_at((key,)),
             f"{key}: {_plural(total, 'fact', 'facts')} {verb} unknown{extra}; "
             "see pia assess's information gaps",
@@ -246,3 +366,9 @@ CHECKS: tuple[tuple[Rule, Check], ...] = (
     (STALE_AS_OF, stale_as_of),
     (UNKNOWN_FACTS, unknowns_per_section),
 )
+
+#: The rules about the waivers themselves (applied after the checks, by :func:`apply_waivers`).
+WAIVER_RULES: tuple[Rule, ...] = (UNUSED_WAIVER, WAIVER_WITHOUT_REASON)
+
+#: Every code lint can report: what ``[tool.pia]`` settings may select and ignore.
+LINT_RULES: tuple[Rule, ...] = (*(rule for rule, _check in CHECKS), *WAIVER_RULES)

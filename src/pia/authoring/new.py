@@ -182,6 +182,7 @@ def skeleton(case_id: str, title: str | None, today: date, answers: Answers) -> 
         _risks(),
         _judgments(),
         _open_questions(),
+        _waivers(),
     ]
     return "\n".join(parts)
 
@@ -509,4 +510,13 @@ open_questions:
     where_to_look: "TODO: records to request, people to ask"
     about: [main-flow]
     sources: []
+"""
+
+
+def _waivers() -> str:
+    return f"""{_hint("waivers")}
+waivers: []
+#   - code: PIA-W104  # flow-without-authority; omit entry to accept the code in the whole file
+#     entry: main-flow
+#     reason: "TODO: why the warning is the honest state of the record"
 """

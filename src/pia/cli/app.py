@@ -16,4 +16,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     Describe an arrangement as a YAML case, score it against rubrics, and render a report.
     """
+    from pia.cli.quiet import route_library_messages
+
+    route_library_messages(debug)
     ctx.obj = {"debug": debug}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pia.cli.options import as_of_option, rubric_option
+from pia.cli.options import PathType, as_of_option, rubric_option
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
 
 
 def _parse_formats(value: str) -> list[str]:
@@ -23,7 +26,7 @@ def _parse_formats(value: str) -> list[str]:
 
 
 @click.command(name="assess")
-@click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
+@click.argument("case_path", metavar="CASE", type=PathType())
 @rubric_option()
 @click.option(
     "--format",
@@ -35,8 +38,8 @@ def _parse_formats(value: str) -> list[str]:
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
+    type=PathType(),
+    default="reports",
     show_default=True,
     help="Output folder ('-' prints a single text format to stdout).",
 )

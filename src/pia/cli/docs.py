@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from pia.cli.options import PathType
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def stale_pages(pages: dict[str, str], out: Path) -> list[Path]:
@@ -33,8 +38,8 @@ def stale_pages(pages: dict[str, str], out: Path) -> list[Path]:
 )
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs"),
+    type=PathType(file_okay=False),
+    default="docs",
     show_default=True,
     help="Docs folder; the pages go under OUT/reference/.",
 )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
-from pia.model.diagnostics import Diagnostic
+if TYPE_CHECKING:
+    from pia.model.diagnostics import Diagnostic
 
 #: 0 clean; 1 findings (failed checks, warnings under --strict, a moved result); 2 bad input or
 #: usage; 3 an internal error (a bug in pia).

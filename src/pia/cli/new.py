@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import re
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from pia.cli.options import PathType
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pia.authoring.new import Answers
 
 MAX_ID = 80
@@ -81,8 +84,8 @@ def _refuse_existing(path: Path) -> None:
 @click.option(
     "--dir",
     "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("cases"),
+    type=PathType(file_okay=False),
+    default="cases",
     show_default=True,
     help="Folder to write ID.yaml in.",
 )

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class PathType(click.Path):
+    """``click.Path`` that hands the command a :class:`pathlib.Path`. pathlib is imported when a
+    value is converted, not when the command line is built: ``pia --help`` stays fast."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        import os
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
+
+
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    from datetime import date
+
     if value is None:
         return None
     try:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
-from datetime import date
-from pathlib import Path
-from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
-from pia.cli.options import as_of_option, rubric_option
+from pia.cli.options import PathType, as_of_option, rubric_option
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+    from types import FrameType
 
 
 def _has_display() -> bool:
@@ -35,7 +36,7 @@ def _open_browser(url: str) -> None:
 
 
 @click.command(name="preview")
-@click.argument("case_path", metavar="CASE", type=click.Path(path_type=Path))
+@click.argument("case_path", metavar="CASE", type=PathType())
 @rubric_option()
 @click.option(
     "--port",
@@ -61,6 +62,9 @@ def preview(
     in the browser reloads itself. While a file has problems the page lists them as
     FILE:LINE:COL in place of the report. Stop with Ctrl-C.
     """
+    import signal
+    import threading
+
     from pia.load.files import read_text
     from pia.load.workspace import resolve_rubric_specs
     from pia.preview.server import PreviewServer

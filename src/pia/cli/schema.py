@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from pia.cli.options import PathType
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @click.command(name="schema")
 @click.argument("name", type=click.Choice(["case", "rubric", "assessment"]))
-@click.option(
-    "--out", type=click.Path(path_type=Path), help="Write to this file instead of stdout."
-)
+@click.option("--out", type=PathType(), help="Write to this file instead of stdout.")
 def schema(name: str, out: Path | None) -> None:
     """Print the JSON Schema of a file format (case, rubric or assessment)."""
     from pia.model.jsonschema import schema_text

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pia.cli.errors import EXIT_FINDINGS, Failed
+from pia.cli.options import PathType
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @click.command(name="verify")
-@click.argument("report", type=click.Path(path_type=Path))
+@click.argument("report", type=PathType())
 def verify(report: Path) -> None:
     """Re-derive a PDF report's numbers from the files attached to it.
 

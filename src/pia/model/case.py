@@ -34,6 +34,7 @@ from pia.model.common import (
     Tri,
 )
 from pia.model.introspect import models_in
+from pia.model.waivers import Waiver
 
 SourceKind = Literal[
     "statute",
@@ -675,6 +676,12 @@ class Case(Model):
         default=(),
         title="Open questions",
         description="what the sources do not answer yet, why it matters and where to look.",
+    )
+    waivers: tuple[Waiver, ...] = Field(
+        default=(),
+        title="Waivers",
+        description="lint warnings (pia validate --strict) accepted on the record, each with a "
+        "reason.",
     )
 
 

@@ -27,10 +27,12 @@ def printable(text: str, *, lines: bool = False) -> str:
 
 
 class Severity(StrEnum):
-    """How bad a problem is: errors make input unusable, warnings make an assessment weaker."""
+    """How bad a problem is: errors make input unusable, warnings make an assessment weaker, and
+    information is worth knowing but is no fault (``--strict`` shows it and never fails on it)."""
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ class Rule:
         return Diagnostic(path, line, col, self.code, message, hint, self.severity)
 
 
-_E, _W = Severity.ERROR, Severity.WARNING
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 YAML_SYNTAX = Rule(
     "PIA-E001",
@@ -245,6 +247,14 @@ JUDGMENT_UNKNOWN_CRITERION = Rule(
     "A judgment names a criterion that no loaded rubric declares.",
     "Judgments are keyed by qualified criterion id, such as `core.oversight`.",
 )
+BAD_SETTINGS = Rule(
+    "PIA-E060",
+    "bad-settings",
+    _E,
+    "The `[tool.pia]` settings in pyproject.toml are not valid.",
+    "Settings are `select`, `ignore` and `per-file-ignores`, each naming lint codes (`PIA-W104`), "
+    "code prefixes (`PIA-W1`) or rule names (`uncited-source`). Errors cannot be ignored.",
+)
 CLAIM_WITHOUT_SOURCE = Rule(
     "PIA-W101",
     "claim-without-source",
@@ -290,9 +300,27 @@ STALE_AS_OF = Rule(
 UNKNOWN_FACTS = Rule(
     "PIA-W107",
     "unknown-facts",
-    _W,
+    _I,
     "A section holds unknown facts (one summary count per section).",
-    "Unknown facts are gaps in the case; the report lists them as information gaps.",
+    "Unknown facts are gaps in the case; the report lists them as information gaps. Information, "
+    "not a warning: an honest unknown is no fault, so `--strict` shows the count and does not fail "
+    "on it (the code keeps its W from when it was a warning).",
+)
+UNUSED_WAIVER = Rule(
+    "PIA-W108",
+    "unused-waiver",
+    _W,
+    "A waiver in the case matches no warning.",
+    "The warning it accepted is gone (or never fired, or the code or entry is misspelt, or the "
+    "code is not a lint warning): remove the waiver, so the record lists only what is accepted.",
+)
+WAIVER_WITHOUT_REASON = Rule(
+    "PIA-W109",
+    "waiver-without-reason",
+    _W,
+    "A waiver gives no meaningful reason (under 20 characters).",
+    "A waiver accepts a weakness on the record; the reason is the record. The waiver still "
+    "applies, and this warning takes the place of the one it waives.",
 )
 UNVERIFIED_MITIGATION = Rule(
     "PIA-W201",
@@ -408,6 +436,7 @@ RULES: tuple[Rule, ...] = (
     CEL_UNKNOWN_FUNCTION,
     JUDGMENT_UNKNOWN_CRITERION,
     DAMAGED_REPORT,
+    BAD_SETTINGS,
     CLAIM_WITHOUT_SOURCE,
     UNCITED_SOURCE,
     WEAK_RATIONALE,
@@ -415,6 +444,8 @@ RULES: tuple[Rule, ...] = (
     RISK_WITHOUT_MITIGATION,
     STALE_AS_OF,
     UNKNOWN_FACTS,
+    UNUSED_WAIVER,
+    WAIVER_WITHOUT_REASON,
     UNVERIFIED_MITIGATION,
     JUDGMENT_FAR_FROM_DERIVED,
     JUDGMENT_UNKNOWN_CRITERION_NAME,

@@ -1,78 +1,137 @@
-"""``pia explain``: one criterion's reasons in the terminal, from the Assessment only."""
+"""``pia explain``: one criterion's reasons as terminal text, from an :class:`Explanation`.
+
+Text is wrapped to the terminal's width at spaces only: an id is never cut or hyphenated (a line
+holding one longer than the width runs over instead). Colour (the state words) only when asked.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+import textwrap
+from collections.abc import Mapping
 
-from pia.model.assessment import Assessment, CriterionResult
-from pia.model.case import Case
+from pia.engine.explain import Explanation, IndicatorLine
+from pia.model.case import Source
 
-_STATE_STYLE = {"good": "green", "bad": "red", "unknown": "yellow"}
-
-
-def find_criterion(assessment: Assessment, name: str) -> CriterionResult | None:
-    matches = [
-        c
-        for r in assessment.rubrics
-        for c in r.criteria
-        if c.id == name or c.id.split(".", 1)[1] == name
-    ]
-    return matches[0] if len(matches) == 1 else None
+#: ANSI colours for an indicator's bearing: good, bad, unknown.
+_BEARING_STYLE = {"good": "\x1b[32m", "bad": "\x1b[31m", "unknown": "\x1b[33m"}
+_RESET = "\x1b[0m"
+DECIDING = "*"
 
 
-def print_explanation(
-    case: Case, assessment: Assessment, result: CriterionResult, console: Console | None = None
-) -> None:
-    console = console or Console()
-    sources = {s.id: s for s in case.sources}
-    say = console.print
-    say(Text(f"{result.id}: {result.title}", style="bold"))
-    say(Text(f"Question: {result.question}"))
-    say(
-        Text(
-            f"Level: {result.label} ({result.level}) as of {assessment.assessed_as_of}; "
-            f"share of indicator weight in good state {result.share:.0%}; "
-            f"best case if unknowns went well: {result.best_case_level}"
-        )
+def wrap(text: str, width: int, indent: str = "", hanging: str | None = None) -> list[str]:
+    """``text`` wrapped at spaces to ``width``, first line indented by ``indent`` and the rest by
+    ``hanging`` (default: the same); ids and URLs are never broken."""
+    wrapper = textwrap.TextWrapper(
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent if hanging is None else hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
-    say(Text(f"Confidence: {result.confidence} ({result.confidence_detail})"))
-    if result.capped_by:
-        say(Text(f"Capped by: {', '.join(result.capped_by)}"))
-    if result.judgment is not None:
-        j = result.judgment
+    return wrapper.wrap(" ".join(text.split())) or [indent.rstrip()]
+
+
+def percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _weight(value: float) -> str:
+    return f"{value:g}"
+
+
+def indicator_lines(expl: Explanation, line: IndicatorLine, width: int, color: bool) -> list[str]:
+    ind = line.result
+    mark = DECIDING if line.deciding else " "
+    caps = f", caps at {ind.caps}" if ind.caps else ""
+    state = f"{ind.state} ({ind.bearing})"
+    head = (
+        f"{ind.id}: {state}; {ind.effect}, weight {_weight(ind.weight)} "
+        f"({percent(line.share_of_weight)} of the criterion){caps}"
+    )
+    out = wrap(head, width, f"{mark} ", "      ")
+    if color:  # after wrapping: escape codes take no room on the screen
+        coloured = f"{_BEARING_STYLE[ind.bearing]}{state}{_RESET}"
+        out[0] = out[0].replace(f": {state}", f": {coloured}", 1)
+    out += wrap(ind.description, width, "      ")
+    if not ind.evidence:
+        out += wrap("evidence: (no case entry read)", width, "      ", "        ")
+    for e in ind.evidence:
+        star = DECIDING if e.entry in expl.deciding_entries else ""
+        text = (
+            f"evidence: {star}{e.entry} ({e.section}, {e.confidence}): {', '.join(e.fields)} "
+            f"[{', '.join(e.sources)}]"
+        )
+        out += wrap(text, width, "      ", "        ")
+    if ind.unknown_facts:
+        out += wrap(f"unknown: {', '.join(ind.unknown_facts)}", width, "      ", "        ")
+    return out
+
+
+def explanation_lines(
+    expl: Explanation,
+    sources: Mapping[str, Source],
+    as_of: str,
+    *,
+    width: int = 80,
+    color: bool = False,
+) -> list[str]:
+    """The whole explanation, line by line (no trailing newlines)."""
+    c = expl.criterion
+    out = wrap(f"{c.id}: {c.title}", width, "", "  ")
+    out += wrap(f"Question: {c.question}", width, "", "  ")
+    out += wrap(
+        f"Level: {c.label} ({c.level}) as of {as_of}; share of indicator weight in good state "
+        f"{percent(c.share)}; best case if unknowns went well: {c.best_case_level}",
+        width,
+        "",
+        "  ",
+    )
+    out += wrap(f"Confidence: {c.confidence} ({c.confidence_detail})", width, "", "  ")
+    if c.capped_by:
+        out += wrap(f"Capped by: {', '.join(c.capped_by)}", width, "", "  ")
+    if c.judgment is not None:
+        j = c.judgment
         agree = "agrees with" if j.agrees else "differs from"
-        say(Text(f"Assessor judgment: {j.label} ({agree} the derived level). {j.rationale}"))
-    table = Table(show_lines=True)
-    table.add_column("indicator")
-    table.add_column("state")
-    table.add_column("effect")
-    table.add_column(Text("evidence (entry: fields [sources])"))
-    for ind in result.indicators:
-        evidence = (
-            "\n".join(
-                f"{e.entry} ({e.section}, {e.confidence}): {', '.join(e.fields)} "
-                f"[{', '.join(e.sources)}]"
-                for e in ind.evidence
-            )
-            or "(no case entry read)"
+        out += wrap(
+            f"Assessor judgment: {j.label} ({agree} the derived level). {j.rationale}",
+            width,
+            "",
+            "  ",
         )
-        if ind.unknown_facts:
-            evidence += "\nunknown: " + ", ".join(ind.unknown_facts)
-        table.add_row(
-            Text(f"{ind.id}\n{ind.description}"),
-            Text(ind.state, style=_STATE_STYLE[ind.bearing]),
-            Text(f"{ind.effect} (w {ind.weight:g})" + (f", caps {ind.caps}" if ind.caps else "")),
-            Text(evidence),
-        )
-    say(table)
-    cited = sorted({s for ind in result.indicators for e in ind.evidence for s in e.sources})
-    if cited:
-        say(Text("Sources", style="bold"))
-        for sid in cited:
+    out.append("")
+    out += wrap(
+        f"Weight in good state: {_weight(expl.good_weight)} of {_weight(expl.total_weight)} "
+        f"({percent(c.share)}); unknown: {_weight(expl.unknown_weight)}. "
+        f"Levels of the {expl.rubric_id} scale and the share each needs:",
+        width,
+    )
+    for t in expl.thresholds:
+        reached = ""
+        if t.level == expl.derived_from_share:
+            reached = f"  <- {percent(c.share)} reaches this level"
+            if c.capped_by and c.derived_level != t.level:
+                reached += f" (capped to {c.derived_label})"
+        row = f"  {t.label:<24} at least {percent(t.minimum):>4}{reached}"
+        out += [row] if len(row) <= width else wrap(row.strip(), width, "  ", "    ")
+    if expl.derived_from_share == "unknown":
+        out.append("  (every indicator is unknown: the level is unknown)")
+    out.append("")
+    out += wrap(
+        f"Indicators ({DECIDING} = deciding: the level would differ had it come out the other "
+        "way; its entries are marked too):",
+        width,
+    )
+    for line in expl.indicators:
+        out += indicator_lines(expl, line, width, color)
+    if expl.sources:
+        out.append("")
+        out.append("Sources")
+        for sid in expl.sources:
             src = sources.get(sid)
             if src is not None:
-                say(Text(f"  {sid}: {src.title}. {src.publisher}, {src.date}. {src.url or ''}"))
-    if result.recommendation:
-        say(Text(f"Recommendation: {result.recommendation}"))
+                text = f"{sid}: {src.title}. {src.publisher}, {src.date}. {src.url or ''}"
+                out += wrap(text.rstrip(), width, "  ", "      ")
+    if c.recommendation:
+        out.append("")
+        out += wrap(f"Recommendation: {c.recommendation}", width, "", "  ")
+    return out

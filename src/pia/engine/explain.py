@@ -1,0 +1,154 @@
+"""``pia explain``: everything needed to check one criterion's level by hand, computed once.
+
+The Assessment says which indicators were true, false or unknown and which entries they read.
+To *check* a level a reader also needs the arithmetic: each indicator's weight and its share of
+the criterion's weight, the share in good state, and the scale's thresholds with the one that
+share reaches. And to know where to look first, which indicators *decided* the level: an
+indicator decides it when, had it come out the other way (or either way, for an unknown), the
+criterion would have another level. The entries those indicators read are the deciding entries.
+
+Pure: from an Assessment and the rubrics it was made with; the renderer
+(:mod:`pia.render.explain`) lays this out and computes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pia.cel.rubric import LoadedRubric
+from pia.cel.values import Truth
+from pia.engine import score
+from pia.model.assessment import Assessment, CriterionResult, IndicatorResult
+from pia.model.rubric import Criterion, Rubric
+
+_TRUTHS = {"true": Truth.TRUE, "false": Truth.FALSE, "unknown": Truth.UNKNOWN}
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort ids as people read them: S4 < S10 < S102 (digit runs compare as numbers)."""
+    parts = _DIGITS.split(text)
+    return tuple(
+        (1, int(part), part) if i % 2 else (0, 0, part.casefold()) for i, part in enumerate(parts)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    level: str
+    label: str
+    minimum: float
+    """The minimum share of indicator weight in good state (0-1) for this level."""
+    reached: bool
+    """Whether the share reaches it (before any cap)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorLine:
+    result: IndicatorResult
+    share_of_weight: float
+    """The indicator's weight over the criterion's total indicator weight (0-1)."""
+    deciding: bool
+    """Whether the level would differ had this indicator come out the other way."""
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    criterion: CriterionResult
+    rubric_id: str
+    framework: str
+    total_weight: float
+    good_weight: float
+    unknown_weight: float
+    thresholds: tuple[Threshold, ...]
+    """Best level first, as the rubric's scale."""
+    derived_from_share: str
+    """The level the share alone reaches, before caps (and ``unknown`` if nothing is settled)."""
+    indicators: tuple[IndicatorLine, ...]
+    deciding_entries: frozenset[str]
+    sources: tuple[str, ...]
+    """Every source the indicators' evidence cites, in natural order."""
+
+
+def find_criterion(assessment: Assessment, name: str) -> tuple[CriterionResult | None, list[str]]:
+    """The criterion ``name`` names (a qualified id, or a bare id found in one rubric only), or
+    None with the qualified ids it could mean (empty when it names none)."""
+    everything = [c for r in assessment.rubrics for c in r.criteria]
+    exact = [c for c in everything if c.id == name]
+    if exact:
+        return exact[0], []
+    bare = [c for c in everything if c.id.split(".", 1)[1] == name]
+    if len(bare) == 1:
+        return bare[0], []
+    return None, [c.id for c in bare]
+
+
+def _criterion_of(rubrics: Sequence[LoadedRubric], qualified: str) -> tuple[Rubric, Criterion]:
+    rubric_id, _, criterion_id = qualified.partition(".")
+    for loaded in rubrics:
+        if loaded.rubric.id == rubric_id:
+            for criterion in loaded.rubric.criteria:
+                if criterion.id == criterion_id:
+                    return loaded.rubric, criterion
+    raise KeyError(qualified)
+
+
+def _deciding(rubric: Rubric, criterion: Criterion, result: CriterionResult) -> set[str]:
+    truths = {i.id: _TRUTHS[i.state] for i in result.indicators}
+    level = score.criterion_level(rubric, criterion, truths).level
+    out: set[str] = set()
+    for ind in result.indicators:
+        others = {
+            Truth.TRUE: (Truth.FALSE,),
+            Truth.FALSE: (Truth.TRUE,),
+            Truth.UNKNOWN: (Truth.TRUE, Truth.FALSE),
+        }[truths[ind.id]]
+        for other in others:
+            if score.criterion_level(rubric, criterion, {**truths, ind.id: other}).level != level:
+                out.add(ind.id)
+    return out
+
+
+def explain_criterion(
+    assessment: Assessment, rubrics: Sequence[LoadedRubric], result: CriterionResult
+) -> Explanation:
+    """The arithmetic behind ``result``'s level and the indicators and entries that decided it."""
+    rubric, criterion = _criterion_of(rubrics, result.id)
+    total = sum(i.weight for i in result.indicators)
+    good = sum(i.weight for i in result.indicators if i.bearing == "good")
+    unknown = sum(i.weight for i in result.indicators if i.bearing == "unknown")
+    from_share = (
+        score.UNKNOWN_LEVEL if unknown == total else score.level_for_share(rubric, good / total)
+    )
+    thresholds = tuple(
+        Threshold(
+            level=lv.id,
+            label=lv.label,
+            minimum=rubric.thresholds[lv.id],
+            reached=unknown != total and good / total + 1e-9 >= rubric.thresholds[lv.id],
+        )
+        for lv in rubric.scale
+    )
+    deciding = _deciding(rubric, criterion, result)
+    lines = tuple(
+        IndicatorLine(i, i.weight / total if total else 0.0, i.id in deciding)
+        for i in result.indicators
+    )
+    entries = frozenset(e.entry for i in result.indicators if i.id in deciding for e in i.evidence)
+    sources = {s for i in result.indicators for e in i.evidence for s in e.sources}
+    rubric_result = next(r for r in assessment.rubrics if r.id == rubric.id)
+    return Explanation(
+        criterion=result,
+        rubric_id=rubric.id,
+        framework=rubric_result.framework,
+        total_weight=total,
+        good_weight=good,
+        unknown_weight=unknown,
+        thresholds=thresholds,
+        derived_from_share=from_share,
+        indicators=lines,
+        deciding_entries=entries,
+        sources=tuple(sorted(sources, key=natural_key)),
+    )

@@ -1,0 +1,62 @@
+"""What each command loads, in a fresh process: speed is mostly imports (``bench/bench_validate.py``
+measures it). These tests pin the structure behind the numbers, so a stray top-level import
+cannot undo it without a failing test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LOADED = (
+    "import io, sys, contextlib; from pia.cli import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+    "    main(sys.argv[1:])\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+)
+
+
+def modules_after(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return set(result.stdout.split())
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+@pytest.mark.parametrize("args", [["--help"], []])
+def test_help_loads_click_and_nothing_heavy(args: list[str]) -> None:
+    loaded = modules_after(*args)
+    assert top_level(loaded) & {"pydantic", "yaml", "rich", "celpy", "jinja2", "logging"} == set()
+    assert {"shutil", "pathlib"} & loaded == set()
+
+
+def test_command_help_loads_nothing_heavy() -> None:
+    """A command's help runs the group first, which routes library logging (see cli.quiet)."""
+    loaded = modules_after("validate", "--help")
+    assert top_level(loaded) & {"pydantic", "yaml", "rich", "celpy", "jinja2"} == set()
+
+
+def test_validate_of_a_case_loads_no_rubric_compiler_and_no_renderer() -> None:
+    loaded = top_level(modules_after("validate", "cases/ice-irs.yaml"))
+    assert "pydantic" in loaded
+    assert loaded & {"celpy", "lark", "rich", "jinja2", "weasyprint", "markdown_it"} == set()
+
+
+def test_strict_validate_loads_the_lint_but_still_no_rubric_compiler() -> None:
+    loaded = modules_after("validate", "--strict", "cases/ice-irs.yaml")
+    assert "pia.authoring.lint" in loaded
+    assert top_level(loaded) & {"celpy", "lark", "rich", "jinja2"} == set()

@@ -115,6 +115,20 @@ def test_a_list_of_references_reaches_an_indicator_as_unknown_false_or_true(
     assert state(case, rubrics, "core.legal-basis", "flows-cite-authority") == expected
 
 
+def test_the_view_gives_unknown_for_a_left_out_section_and_list_and_empty_for_none() -> None:
+    from datetime import date
+
+    from pia.cel.values import Unknown, UnknownEntries
+    from pia.engine.view import build_view
+
+    view = build_view(variant(_safeguards(None)), date(2025, 6, 1))
+    assert isinstance(view["safeguards"], UnknownEntries) and list(view["safeguards"]) == []
+    (flow,) = view["flows"]
+    assert flow["authorities"] == Unknown("flows[transfer].authorities")
+    assert flow["authority_entries"] == Unknown("flows[transfer].authorities")
+    assert build_view(variant(_safeguards([])), date(2025, 6, 1))["safeguards"] == []
+
+
 def test_an_unknown_list_is_an_empty_tuple_that_is_not_equal_to_none_known() -> None:
     case = variant(_safeguards(None))
     assert case.safeguards == UNKNOWN_LIST

@@ -122,7 +122,8 @@ def test_the_view_gives_unknown_for_a_left_out_section_and_list_and_empty_for_no
     from pia.engine.view import build_view
 
     view = build_view(variant(_safeguards(None)), date(2025, 6, 1))
-    assert isinstance(view["safeguards"], UnknownEntries) and list(view["safeguards"]) == []
+    assert isinstance(view["safeguards"], UnknownEntries)
+    assert list(view["safeguards"]) == []
     (flow,) = view["flows"]
     assert flow["authorities"] == Unknown("flows[transfer].authorities")
     assert flow["authority_entries"] == Unknown("flows[transfer].authorities")

@@ -492,3 +492,25 @@ def test_no_rubric_names_the_shipped_cases_domain_in_its_own_words(rubric: str) 
     texts += [c.why for c in loaded.criteria]
     words = ("tax", "immigra", "IRS", "ICE", "6103")
     assert [t for t in texts for w in words if w in t] == []
+
+
+def test_a_flow_with_no_status_history_ran_only_if_the_case_dates_its_start(
+    rubrics: list[LoadedRubric],
+) -> None:
+    """No default judges that a flow ran: with neither a status history nor a `since`, whether
+    it carried data is not established."""
+
+    def kind_only(since: str | None) -> Callable[[dict[str, Any]], None]:
+        def change(data: dict[str, Any]) -> None:
+            data["flows"][0]["kind"] = "disclosure"
+            if since is not None:
+                data["flows"][0]["since"] = since
+
+        return change
+
+    undated = variant(kind_only(None))
+    assert state(undated, rubrics, "core.necessity-proportionality", "per-case-requests") == (
+        "unknown"
+    )
+    dated = variant(kind_only("2025-01"))
+    assert state(dated, rubrics, "core.necessity-proportionality", "per-case-requests") == "true"

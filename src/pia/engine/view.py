@@ -124,7 +124,7 @@ def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] |
     result[field] = status
     result["history"] = started
     if section == "flows":
-        result["occurred"] = _occurred(started, _path(section, entry))
+        result["occurred"] = _occurred(started, entry.get("since"), _path(section, entry))
     if state is not None:
         result["status_confidence"] = state.get("confidence")
         result["status_sources"] = state.get("sources", [])
@@ -139,12 +139,13 @@ def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] |
 _TOOK_PLACE = {"active", "suspended", "ended"}
 
 
-def _occurred(history: list[dict[str, Any]], path: str) -> Any:
+def _occurred(history: list[dict[str, Any]], since: Any, path: str) -> Any:
     """Whether a flow has actually carried data by the date: a status of active, suspended or
     ended at some point. A flow only proposed, or refused (blocked before it ever ran), has
-    not. A flow with no status history is taken to run as the case describes it."""
+    not. A flow with no status history has run if the case dates its start (``since``, on or
+    before the date: later flows are not in the view); with neither, it is not established."""
     if not history:
-        return True
+        return True if isinstance(since, str) else Unknown(f"{path}.occurred")
     statuses = [h.get("status") for h in history]
     if any(isinstance(s, str) and s in _TOOK_PLACE for s in statuses):
         return True

@@ -48,7 +48,7 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "occurred": (
             "bool, or unknown",
             "whether the flow has carried data by the date (active, suspended or ended at some "
-            "point); true for a flow with no status history",
+            "point); for a flow with no status history, true if it has a `since`, else unknown",
         ),
     },
     "safeguards": {

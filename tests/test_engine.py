@@ -301,31 +301,67 @@ def test_residual_risk_keeps_the_inherent_severity(judged: Assessment) -> None:
 
 
 def test_sensitivity_ranks_unknown_facts_by_what_settling_them_moves(judged: Assessment) -> None:
-    """N1.provided moves a criterion and the rating (1 + 3), sg-new.status a residual risk (2),
-    each retention fact one criterion (1)."""
+    """sg-new.status moves a residual risk (2), N1.provided one criterion (1): the rating is
+    already the best band on the governing levels (test.retention is judged good). The
+    retention facts move only test.retention's derived level, which the judgment governs, so
+    they move nothing."""
     assert [(s.fact, s.impact) for s in judged.sensitivity] == [
-        ("N1.provided", 4),
         ("sg-new.status", 2),
-        ("RT1.disposal", 1),
-        ("RT1.period", 1),
+        ("N1.provided", 1),
     ]
 
 
-def test_sensitivity_shows_the_movement_each_value_would_cause(judged: Assessment) -> None:
-    item = judged.sensitivity[0]
-    assert [(m.value, m.criteria, m.ratings) for m in item.outcomes] == [
+def test_sensitivity_shows_every_value_that_moves_something_better_or_worse(
+    judged: Assessment,
+) -> None:
+    item = next(s for s in judged.sensitivity if s.fact == "N1.provided")
+    assert [(m.setting, m.direction, m.criteria, m.ratings) for m in item.outcomes] == [
         (
-            "true",
+            "provided: true",
+            "improves",
             (Change(id="test.notice", before="unknown", after="good"),),
-            (Change(id="test", before="weak", after="fine"),),
+            (),
         ),
-        ("false", (Change(id="test.notice", before="unknown", after="poor"),), ()),
+        (
+            "provided: false",
+            "worsens",
+            (Change(id="test.notice", before="unknown", after="poor"),),
+            (),
+        ),
     ]
     assert (item.entry, item.field) == ("N1", "provided")
 
 
+def test_a_negative_statement_is_settled_by_its_field_not_its_wording(rubric: LoadedRubric) -> None:
+    """A notice whose statement says none was found: settling ``provided`` true means a notice
+    was provided, which improves the result; it never reads as "no notice was found" being
+    confirmed."""
+    text = (ENGINE / "judged.yaml").read_text(encoding="utf-8")
+    negative = text.replace(
+        "statement: A routine use may cover the flow.",
+        "statement: No routine-use notice was found.",
+    )
+    item = next(
+        s
+        for s in assess(load_case_text(negative, "negative.yaml"), [rubric]).sensitivity
+        if s.fact == "N1.provided"
+    )
+    assert item.statement == "No routine-use notice was found."
+    assert [(m.setting, m.direction) for m in item.outcomes] == [
+        ("provided: true", "improves"),
+        ("provided: false", "worsens"),
+    ]
+
+
+def test_a_judged_criterion_keeps_its_governing_level_whatever_a_fact_settles_to(
+    judged: Assessment,
+) -> None:
+    moved = {c.id for s in judged.sensitivity for m in s.outcomes for c in m.criteria}
+    assert "test.retention" not in moved
+
+
 def test_sensitivity_names_sources_readers_and_where_to_look(judged: Assessment) -> None:
-    item = judged.sensitivity[0]
+    item = next(s for s in judged.sensitivity if s.fact == "N1.provided")
     assert (item.kind, item.sources, item.read_by, item.where_to_look) == (
         "unknown",
         ("S1",),
@@ -338,8 +374,8 @@ def test_sensitivity_shows_a_residual_risk_a_safeguard_status_would_move(
     judged: Assessment,
 ) -> None:
     item = next(s for s in judged.sensitivity if s.fact == "sg-new.status")
-    assert [(m.value, m.risks) for m in item.outcomes] == [
-        ("verified", (Change(id="K2", before="moderate", after="low"),))
+    assert [(m.value, m.direction, m.risks) for m in item.outcomes] == [
+        ("verified", "improves", (Change(id="K2", before="moderate", after="low"),))
     ]
 
 

@@ -190,10 +190,22 @@ class Change(Model):
     after: str
 
 
+Direction = Literal["improves", "worsens", "mixed"]
+
+
 class Movement(Model):
-    """What settling one fact one way would change."""
+    """What settling one fact one way would change, and whether that is for the better."""
 
     value: str
+    setting: str = Field(
+        description="The field and the value it is settled to, in words (``provided: true``): "
+        'an entry whose statement is negative ("no notice was found") is still read by its '
+        "field, so the direction is that of the field's value."
+    )
+    direction: Direction = Field(
+        description="improves: every change is to a better level, rating or risk; worsens: "
+        "every change is to a worse one; mixed: some of each."
+    )
     criteria: tuple[Change, ...] = Field(description="Criteria whose level would change.")
     ratings: tuple[Change, ...] = Field(description="Rubric ratings that would change.")
     risks: tuple[Change, ...] = Field(description="Residual risk levels that would change.")

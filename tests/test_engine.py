@@ -297,6 +297,46 @@ def test_residual_risk_keeps_the_inherent_severity(judged: Assessment) -> None:
     assert (k1.inherent_likelihood, k1.residual_likelihood, k1.residual_severity) == (3, 2, 3)
 
 
+def test_a_risk_whose_level_does_not_move_names_the_safeguard_that_verified_would_move_it(
+    judged: Assessment,
+) -> None:
+    """K2 (L3 x S2) keeps its moderate level: sg-ver is verified, sg-new unknown. Verified,
+    sg-new would take it to L1, low."""
+    k2 = next(r for r in judged.risks if r.id == "K2")
+    assert (k2.inherent_level, k2.residual_level) == ("moderate", "moderate")
+    assert [
+        (e.safeguard, e.status, e.residual_likelihood, e.residual_level) for e in k2.if_verified
+    ] == [("sg-new", "unknown", 1, "low")]
+
+
+def test_a_risk_that_moves_needs_no_safeguard_named(judged: Assessment) -> None:
+    k1 = next(r for r in judged.risks if r.id == "K1")
+    assert (k1.inherent_level, k1.residual_level, k1.if_verified) == ("high", "moderate", ())
+
+
+def test_a_risk_carries_its_treatment_owner_and_target_where_the_case_gives_them(
+    rubric: LoadedRubric,
+) -> None:
+    text = (
+        (ENGINE / "judged.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "    mitigations: [sg-ver, sg-new]\n",
+            "    mitigations: [sg-ver, sg-new]\n    treatment: reduce\n    owner: receiver\n"
+            "    target: {likelihood: 1, severity: 2, by: 2026-06}\n",
+        )
+    )
+    risks = assess(load_case_text(text, "treated.yaml"), [rubric]).risks
+    k1, k2 = (next(r for r in risks if r.id == k) for k in ("K1", "K2"))
+    assert (k2.treatment, k2.owner, k2.target and k2.target.level, k2.target and k2.target.by) == (
+        "reduce",
+        "receiver",
+        "low",
+        "2026-06",
+    )
+    assert (k1.treatment, k1.owner, k1.target) == (None, None, None)
+
+
 # --- sensitivity -----------------------------------------------------------------------------
 
 

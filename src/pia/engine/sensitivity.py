@@ -19,9 +19,9 @@ from pia.cel.evaluate import Compiled, Outcome, evaluate
 from pia.cel.rubric import too_costly
 from pia.cel.values import CostExceeded, Memo, Truth, to_cel
 from pia.engine import score
+from pia.engine.criteria import governing_level
 from pia.engine.risks import risk_result, safeguard_statuses
 from pia.engine.run import Run
-from pia.engine.criteria import governing_level
 from pia.model.assessment import Change, Direction, Movement, SensitivityItem
 from pia.model.case import Case
 from pia.model.entries import entries_by_id, entry_label

@@ -156,6 +156,23 @@ class MitigationResult(Model):
     sources: tuple[str, ...]
 
 
+class SafeguardEffect(Model):
+    """What one mitigation, verified, would do to a risk whose residual level does not move."""
+
+    safeguard: str
+    title: str
+    status: str = Field(description="Its status on the date.")
+    residual_likelihood: int = Field(description="The residual likelihood were it verified.")
+    residual_level: str = Field(description="The residual level were it verified.")
+
+
+class TargetResult(Model):
+    likelihood: int | None
+    severity: int | None
+    level: str | None = Field(description="The target level, when both scales are given.")
+    by: str | None
+
+
 class RiskResult(Model):
     id: str
     title: str
@@ -171,6 +188,15 @@ class RiskResult(Model):
     mitigations: tuple[MitigationResult, ...]
     basis: tuple[str, ...]
     sources: tuple[str, ...]
+    treatment: str | None = None
+    owner: str | None = None
+    target: TargetResult | None = None
+    if_verified: tuple[SafeguardEffect, ...] = Field(
+        default=(),
+        description="For a risk whose residual level is its inherent level: each mitigation not "
+        "yet verified that, verified, would lower the residual likelihood, and how far; empty "
+        "when none would (or when the risk already moves).",
+    )
 
 
 class Recommendation(Model):

@@ -322,6 +322,16 @@ WAIVER_WITHOUT_REASON = Rule(
     "A waiver accepts a weakness on the record; the reason is the record. The waiver still "
     "applies, and this warning takes the place of the one it waives.",
 )
+INHERENT_COUNTS_MITIGATION = Rule(
+    "PIA-W120",
+    "inherent-counts-mitigation",
+    _W,
+    "A risk's inherent rating cites a safeguard that is also one of its mitigations.",
+    "The inherent rating is the risk before any safeguard; pia computes the residual one by "
+    "subtracting the mitigations by their status on the date. A rationale or basis that names a "
+    "mitigation (by its id, or by citing a source only that mitigation rests on) counts it twice: "
+    "rate the risk as if no safeguard worked, and leave the safeguard under mitigations.",
+)
 UNVERIFIED_MITIGATION = Rule(
     "PIA-W201",
     "unverified-mitigation",
@@ -446,6 +456,7 @@ RULES: tuple[Rule, ...] = (
     UNKNOWN_FACTS,
     UNUSED_WAIVER,
     WAIVER_WITHOUT_REASON,
+    INHERENT_COUNTS_MITIGATION,
     UNVERIFIED_MITIGATION,
     JUDGMENT_FAR_FROM_DERIVED,
     JUDGMENT_UNKNOWN_CRITERION_NAME,

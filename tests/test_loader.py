@@ -86,6 +86,22 @@ def test_dangling_reference_suggests_the_closest_id() -> None:
     assert "did you mean 'receiver'?" in problem.format()
 
 
+def test_schema_and_reference_errors_come_in_one_run_and_in_plain_words() -> None:
+    problems = diagnostics_of(INVALID_DIR / "schema-and-reference-errors.yaml")
+    assert [d.code for d in problems] == ["PIA-E020", "PIA-E012"]
+    assert "expected a list of ids" in problems[1].message
+    assert "valid tuple" not in problems[1].message
+
+
+def test_a_misspelt_value_suggests_the_closest_allowed_one() -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace("kind: agreement", "kind: agreemnt", 1)
+    with pytest.raises(DiagnosticError) as info:
+        load_case_text(text, "misspelt.yaml")
+    (problem,) = info.value.diagnostics
+    assert problem.message.startswith("sources.0.kind: expected one of: statute,")
+    assert problem.message.endswith("did you mean 'agreement'?")
+
+
 def test_duplicate_id_names_the_first_declaration() -> None:
     (problem,) = diagnostics_of(INVALID_DIR / "e021-duplicate-id.yaml")
     assert "first at line 21" in problem.message

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pia.load.located import DataPath, Located
+from pia.model.common import UNKNOWN
 from pia.model.diagnostics import (
     MISSING_FIELD,
     UNKNOWN_FIELD,
@@ -19,7 +20,7 @@ from pia.model.diagnostics import (
     Diagnostic,
     DiagnosticError,
 )
-from pia.model.introspect import fields_at
+from pia.model.introspect import field_info, fields_at, literal_values, ref_of, types_at
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -148,8 +149,66 @@ def _describe(
     if kind in {"date_format", "partial_date", "tri", "number_or_unknown"}:
         msg = f"{_where(loc)}: {text}"
     else:
-        msg = f"{_where(loc)}: {_lower_first(text)}, found {shown}"
+        expected = _expected(kind, raw_loc, model)
+        msg = f"{_where(loc)}: {expected or _lower_first(text)}, found {shown}"
+        if kind == "literal_error" and isinstance(found, str):
+            annotation = _annotation_at(raw_loc, model)
+            values = [str(v) for v in literal_values(annotation)] if annotation else []
+            close = difflib.get_close_matches(found, values, n=1)
+            if close:
+                msg += f"; did you mean {close[0]!r}?"
     return WRONG_VALUE.code, msg, located.value_at(loc)
+
+
+#: pydantic's error types -> what the format expects, in plain words.
+_PLAIN: dict[str, str] = {
+    "model_type": "expected a mapping of fields (name: value)",
+    "dict_type": "expected a mapping of fields (name: value)",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+}
+
+
+def _expected(kind: str, loc: tuple[int | str, ...], model: type[BaseModel]) -> str | None:
+    """What the field at ``loc`` expects, in the format's words: "expected a list of ids or
+    `unknown`" rather than pydantic's "input should be a valid tuple"."""
+    if kind in ("tuple_type", "list_type"):
+        annotation = _annotation_at(loc, model)
+        of = " of ids" if annotation is not None and ref_of(annotation) is not None else ""
+        unknown = annotation is not None and UNKNOWN in literal_values(annotation)
+        return (
+            f"expected a list{of}"
+            + (" or `unknown`" if unknown else "")
+            + (" (write [] for none)" if of else "")
+        )
+    if kind == "literal_error":
+        annotation = _annotation_at(loc, model)
+        values = literal_values(annotation) if annotation is not None else ()
+        if values:
+            words = [str(v) for v in values]
+            return "expected one of: " + ", ".join(words)
+    return _PLAIN.get(kind)
+
+
+def _annotation_at(loc: tuple[int | str, ...], model: type[BaseModel]) -> Any:
+    """The annotation of the field a pydantic ``loc`` ends in (list indexes and union tags
+    after the field name are skipped)."""
+    parts = list(loc)
+    while parts:
+        name = parts[-1]
+        if isinstance(name, str):
+            for parent in types_at(model, tuple(parts[:-1])):
+                info = field_info(parent, name)
+                if info is not None:
+                    return info.annotation
+        parts.pop()
+    return None
 
 
 def _lower_first(text: str) -> str:

@@ -102,6 +102,24 @@ def test_a_misspelt_value_suggests_the_closest_allowed_one() -> None:
     assert problem.message.endswith("did you mean 'agreement'?")
 
 
+def test_a_fact_dated_after_as_of_loads_when_its_entry_is_marked_planned() -> None:
+    text = (INVALID_DIR / "e023-date-after-as-of.yaml").read_text(encoding="utf-8")
+    planned = text.replace(
+        "      - status: stated\n", "      - status: stated\n        planned: true\n"
+    )
+    assert planned != text
+    case = load_case_text(planned, "planned.yaml")
+    assert case.safeguards[0].status[0].planned
+
+
+def test_the_sign_off_date_may_follow_as_of() -> None:
+    text = (
+        MINIMAL.read_text(encoding="utf-8")
+        + "sign_off: {prepared_by: A. Analyst, date: 2025-07-01}\n"
+    )
+    assert load_case_text(text, "signed.yaml").sign_off is not None
+
+
 def test_duplicate_id_names_the_first_declaration() -> None:
     (problem,) = diagnostics_of(INVALID_DIR / "e021-duplicate-id.yaml")
     assert "first at line 21" in problem.message

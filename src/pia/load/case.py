@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pia.load.dates import date_diagnostics
 from pia.load.files import read_text
 from pia.load.located import Located, load_located
 from pia.load.references import raw_reference_diagnostics, reference_diagnostics
@@ -32,7 +33,7 @@ def load_case_located(located: Located) -> Case:
         case = validate_located(located, Case)
     except DiagnosticError as exc:
         raise DiagnosticError([*exc.diagnostics, *raw_reference_diagnostics(located)]) from None
-    problems = reference_diagnostics(case, located)
+    problems = [*reference_diagnostics(case, located), *date_diagnostics(case, located)]
     if problems:
         raise DiagnosticError(problems)
     return case

@@ -240,6 +240,15 @@ RUBRIC_INCONSISTENT = Rule(
     "A rubric is inconsistent (levels, bands or weights).",
     "Levels, thresholds, bands and caps must name each other and be ordered best first.",
 )
+DATE_AFTER_AS_OF = Rule(
+    "PIA-E023",
+    "date-after-as-of",
+    _E,
+    "A dated fact is after the case's as_of, and its entry is not marked planned.",
+    "A case describes the arrangement as of one date. A fact dated after it is either scheduled "
+    "(mark its entry `planned: true`) or a typo, such as 2062 for 2026, that would silently "
+    "drop the fact from every assessment before that date. The sign-off date may follow as_of.",
+)
 JUDGMENT_UNKNOWN_CRITERION = Rule(
     "PIA-E040",
     "judgment-unknown-criterion-id",
@@ -437,6 +446,7 @@ RULES: tuple[Rule, ...] = (
     DANGLING_REFERENCE,
     DUPLICATE_ID,
     WRONG_KIND,
+    DATE_AFTER_AS_OF,
     CEL_SYNTAX,
     CEL_UNKNOWN_PATH,
     CEL_RUNTIME,

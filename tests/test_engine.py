@@ -16,6 +16,7 @@ import pytest
 from helpers import DATA, criterion, indicator
 from pia.cel.rubric import LoadedRubric, load_rubric, load_rubrics
 from pia.engine import assess
+from pia.engine.sensitivity import candidate_values
 from pia.load.case import load_case, load_case_text
 from pia.model.assessment import (
     Assessment,
@@ -23,6 +24,7 @@ from pia.model.assessment import (
     EvidenceRef,
     IndicatorResult,
 )
+from pia.model.case import Authority, Notice, Safeguard
 from pia.model.diagnostics import DiagnosticError
 from pia.render.json import parse_json, render_json
 
@@ -478,3 +480,24 @@ def test_criteria_come_in_rubric_order_with_qualified_ids(judged: Assessment) ->
         "test.safeguarded",
         "test.notice",
     ]
+
+
+def test_a_fact_is_settled_to_every_value_the_format_allows_but_unknown_and_its_own() -> None:
+    assert candidate_values(Safeguard, "status") == [
+        "stated",
+        "implemented",
+        "verified",
+        "disputed",
+        "failed",
+        "absent",
+    ]
+    assert candidate_values(Safeguard, "status", "disputed") == [
+        "stated",
+        "implemented",
+        "verified",
+        "failed",
+        "absent",
+    ]
+    assert candidate_values(Notice, "provided") == [True, False]
+    assert "enjoined" in candidate_values(Authority, "standing")
+    assert candidate_values(Notice, "no_such_field") == []

@@ -322,7 +322,7 @@ def inherent_counts_mitigation(ctx: LintContext) -> Iterator[Finding]:
     for i, risk in enumerate(ctx.case.risks):
         own = {*risk.basis, *risk.subjects} - set(risk.mitigations)
         explained = {s for entry in own for s in cited_by.get(entry, ())}
-        words = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_.-]*", risk.rationale))
+        words = set(re.findall(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?", risk.rationale))
         for sg in risk.mitigations:
             at: tuple[str | int, ...]
             if sg in risk.basis:

@@ -597,8 +597,26 @@ class TimelineEvent(Sourced):
     refs: tuple[EntryRef, ...] = ()
 
 
+RiskTreatment = Literal["reduce", "avoid", "transfer", "accept", "unknown"]
+
+_RATING = "1 negligible, 2 limited, 3 significant, 4 maximum"
+
+
+class RiskTarget(Model):
+    """The rating a risk's owner aims to bring it to, and by when, where the case gives them."""
+
+    likelihood: int | None = Field(default=None, ge=1, le=4, description=_RATING)
+    severity: int | None = Field(default=None, ge=1, le=4, description=_RATING)
+    by: PartialDate | None = Field(default=None, description="The date the target is set for.")
+
+
 class Risk(Sourced):
-    """A feared event for the people concerned, rated on the CNIL 1-4 scales (analyst judgment)."""
+    """A feared event for the people concerned, rated on the CNIL 1-4 scales (analyst judgment).
+
+    The rating is the *inherent* risk: as it stands before any safeguard. The residual risk is
+    not written: pia computes it from the status of the ``mitigations`` on the date judged, so
+    a safeguard must never be counted in the rating as well (lint warns when the rationale or
+    basis cites one of the risk's mitigations)."""
 
     ref_kind: ClassVar[str] = "risk"
     label_field: ClassVar[str] = "title"
@@ -611,14 +629,40 @@ class Risk(Sourced):
     ]
     subjects: tuple[SubjectRef, ...] = ()
     likelihood: int = Field(
-        ge=1, le=4, description="1 negligible, 2 limited, 3 significant, 4 maximum"
+        ge=1,
+        le=4,
+        description=f"Inherent likelihood, before any safeguard: {_RATING}.",
     )
     severity: int = Field(
-        ge=1, le=4, description="1 negligible, 2 limited, 3 significant, 4 maximum"
+        ge=1,
+        le=4,
+        description=f"Inherent severity, before any safeguard: {_RATING}.",
     )
-    rationale: Text
-    mitigations: tuple[SafeguardRef, ...] = ()
-    basis: tuple[EntryRef, ...] = Field(default=(), description="Case entries the rating rests on.")
+    rationale: Text = Field(
+        description="Why the inherent rating: the facts that make the event likely and grave "
+        "before any safeguard. Safeguards belong under mitigations, never here: pia subtracts "
+        "them from the likelihood by their status on the date."
+    )
+    mitigations: tuple[SafeguardRef, ...] = Field(
+        default=(),
+        description="Safeguards that lower the likelihood, each by its status on the date "
+        "(verified 1 step, implemented 1/2, stated 1/4; disputed, failed, absent or unknown "
+        "nothing).",
+    )
+    basis: tuple[EntryRef, ...] = Field(
+        default=(), description="Case entries the inherent rating rests on (not its mitigations)."
+    )
+    treatment: RiskTreatment | None = Field(
+        default=None,
+        description="How the risk is to be treated (reduce, avoid, transfer, accept), or "
+        "unknown; omitted where the case does not say.",
+    )
+    owner: PartyRef | None = Field(
+        default=None, description="The party accountable for treating the risk, if known."
+    )
+    target: RiskTarget | None = Field(
+        default=None, description="The rating aimed for, and by when, if the case gives one."
+    )
 
 
 class Judgment(Model):

@@ -183,6 +183,11 @@ class Sourced(Model):
     )
     confidence: Confidence = Field(description="How sure the case is of this entry.")
     note: str | None = Field(default=None, description="Caveats, in the analyst's words.")
+    planned: bool = Field(
+        default=False,
+        description="The entry is scheduled or planned: its dates may follow the case's as_of "
+        "(otherwise a date after as_of is an error).",
+    )
 
 
 class Dated(Model):

@@ -240,6 +240,15 @@ RUBRIC_INCONSISTENT = Rule(
     "A rubric is inconsistent (levels, bands or weights).",
     "Levels, thresholds, bands and caps must name each other and be ordered best first.",
 )
+DATE_AFTER_AS_OF = Rule(
+    "PIA-E023",
+    "date-after-as-of",
+    _E,
+    "A dated fact is after the case's as_of, and its entry is not marked planned.",
+    "A case describes the arrangement as of one date. A fact dated after it is either scheduled "
+    "(mark its entry `planned: true`) or a typo, such as 2062 for 2026, that would silently "
+    "drop the fact from every assessment before that date. The sign-off date may follow as_of.",
+)
 JUDGMENT_UNKNOWN_CRITERION = Rule(
     "PIA-E040",
     "judgment-unknown-criterion-id",
@@ -321,6 +330,16 @@ WAIVER_WITHOUT_REASON = Rule(
     "A waiver gives no meaningful reason (under 20 characters).",
     "A waiver accepts a weakness on the record; the reason is the record. The waiver still "
     "applies, and this warning takes the place of the one it waives.",
+)
+INHERENT_COUNTS_MITIGATION = Rule(
+    "PIA-W120",
+    "inherent-counts-mitigation",
+    _W,
+    "A risk's inherent rating cites a safeguard that is also one of its mitigations.",
+    "The inherent rating is the risk before any safeguard; pia computes the residual one by "
+    "subtracting the mitigations by their status on the date. A rationale or basis that names a "
+    "mitigation (by its id, or by citing a source only that mitigation rests on) counts it twice: "
+    "rate the risk as if no safeguard worked, and leave the safeguard under mitigations.",
 )
 UNVERIFIED_MITIGATION = Rule(
     "PIA-W201",
@@ -427,6 +446,7 @@ RULES: tuple[Rule, ...] = (
     DANGLING_REFERENCE,
     DUPLICATE_ID,
     WRONG_KIND,
+    DATE_AFTER_AS_OF,
     CEL_SYNTAX,
     CEL_UNKNOWN_PATH,
     CEL_RUNTIME,
@@ -446,6 +466,7 @@ RULES: tuple[Rule, ...] = (
     UNKNOWN_FACTS,
     UNUSED_WAIVER,
     WAIVER_WITHOUT_REASON,
+    INHERENT_COUNTS_MITIGATION,
     UNVERIFIED_MITIGATION,
     JUDGMENT_FAR_FROM_DERIVED,
     JUDGMENT_UNKNOWN_CRITERION_NAME,

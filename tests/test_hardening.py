@@ -29,6 +29,12 @@ from pia.model.diagnostics import DiagnosticError
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "data" / "valid" / "minimal.yaml"
 CORE = ROOT / "src" / "pia" / "data" / "rubrics" / "core.yaml"
+#: The shipped core rubric's version, as its file states it.
+CORE_VERSION = next(
+    line.split(":", 1)[1].strip()
+    for line in CORE.read_text(encoding="utf-8").splitlines()
+    if line.startswith("version:")
+)
 TEST_RUBRIC = ROOT / "tests" / "data" / "rubrics" / "test.yaml"
 ESC = "\x1b"
 
@@ -192,7 +198,7 @@ def test_a_grammar_cache_pickle_in_a_folder_others_may_write_is_never_loaded(
 
 @pytest.fixture(scope="module")
 def forged_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A report made with a rubric that keeps the id `core` and version 1.0.0 but whose
+    """A report made with a rubric that keeps the id `core` and its shipped version but whose
     thresholds are all 0: every criterion is 'met', the report says 100 'Adequate'."""
     folder = tmp_path_factory.mktemp("forged")
     rubric = folder / "core.yaml"
@@ -215,9 +221,10 @@ def test_a_report_made_with_a_forged_shipped_rubric_does_not_verify(
 ) -> None:
     """Before: 'verified', exit 0."""
     assert main(["verify", str(forged_report)]) == 1
+    v = re.escape(CORE_VERSION)
     out = capsys.readouterr().out
     assert re.search(
-        r"FAIL rubric core 1\.0\.0 differs from the shipped rubric core 1\.0\.0 "
+        rf"FAIL rubric core {v} differs from the shipped rubric core {v} "
         r"\(thresholds\.met: 0\.0 here, 0\.75 shipped\)",
         out,
     ), out
@@ -289,13 +296,16 @@ def verify_exit(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, st
 def test_a_shipped_id_with_another_version_does_not_verify(
     forged_report: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = CORE.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 9.9.9", 1)
+    text = CORE.read_text(encoding="utf-8").replace(f"version: {CORE_VERSION}", "version: 9.9.9", 1)
     assert "version: 9.9.9" in text
     pdf = tmp_path / "v.pdf"
     pdf.write_bytes(make_pdf(report_parts(forged_report) | {"rubric-core.yaml": text.encode()}))
     code, out = verify_exit(pdf, capsys)
     assert code == 1
-    assert "rubric core 9.9.9 bears the id of a shipped rubric, but pia ships core 1.0.0" in out
+    assert (
+        f"rubric core 9.9.9 bears the id of a shipped rubric, but pia ships core {CORE_VERSION}"
+        in out
+    )
 
 
 @pytest.mark.parametrize(

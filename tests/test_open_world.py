@@ -514,3 +514,65 @@ def test_a_flow_with_no_status_history_ran_only_if_the_case_dates_its_start(
     )
     dated = variant(kind_only("2025-01"))
     assert state(dated, rubrics, "core.necessity-proportionality", "per-case-requests") == "true"
+
+
+# --- an unknown retention period is not a finding of failure ------------------------------------
+
+
+def _retention(*periods: str) -> Case:
+    def change(data: dict[str, Any]) -> None:
+        data["retention"] = [
+            {
+                "id": f"ret-{n}",
+                "statement": "The recipient keeps the names it receives.",
+                "period": period,
+                "sources": ["S1"],
+                "confidence": "reported",
+            }
+            for n, period in enumerate(periods)
+        ]
+
+    return variant(change)
+
+
+@pytest.mark.parametrize(
+    ("periods", "expected"),
+    [
+        (("unknown",), "unknown"),  # the sources do not give the period
+        (("Two years from receipt", "unknown"), "unknown"),  # one holding's period is open
+        (("Two years from receipt",), "true"),
+        ((), "false"),  # known to be no retention rule
+    ],
+    ids=["unknown", "one-unknown", "known", "none"],
+)
+@pytest.mark.parametrize(
+    ("criterion", "ident"),
+    [
+        ("core.retention", "period-known"),
+        ("fipps.data-minimization", "retention-period-set"),
+        ("gdpr-dpia.storage-limitation", "period-set"),
+    ],
+)
+def test_a_retention_period_the_sources_do_not_give_reads_as_unknown(
+    rubrics: list[LoadedRubric],
+    periods: tuple[str, ...],
+    expected: str,
+    criterion: str,
+    ident: str,
+) -> None:
+    """Before: a period written `unknown` made the period indicator false and a second indicator
+    ('a retention period that nobody has been able to find out') true, both bad: writing what the
+    sources leave open scored worse than leaving the section out."""
+    assert state(_retention(*periods), rubrics, criterion, ident) == expected
+
+
+def test_writing_a_retention_period_as_unknown_scores_no_worse_than_leaving_it_out(
+    rubrics: list[LoadedRubric],
+) -> None:
+    def omitted(data: dict[str, Any]) -> None:
+        data.pop("retention", None)
+
+    left_out = assess(variant(omitted), rubrics)
+    written = assess(_retention("unknown"), rubrics)
+    for before, after in zip(left_out.rubrics, written.rubrics, strict=True):
+        assert after.score >= before.score, before.rubric.id

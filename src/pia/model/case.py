@@ -266,10 +266,13 @@ class FlowState(Sourced, Dated):
     by: RulingRef | None = Field(default=None, description="The ruling that set this status.")
 
 
-FlowKind = Literal["collection", "hosting", "internal_use", "disclosure", "matching", "unknown"]
+FlowKind = Literal[
+    "collection", "hosting", "processing", "internal_use", "disclosure", "matching", "unknown"
+]
 
 #: Flow kinds that put data in another party's hands for its own use: what rubrics count as
-#: disclosures. Hosting (storage for the owner) and internal use are not among them.
+#: disclosures. Hosting (storage for the owner), processing on the owner's behalf and internal
+#: use are not among them.
 DISCLOSING_KINDS: tuple[str, ...] = ("disclosure", "matching")
 
 
@@ -278,7 +281,9 @@ class Flow(Sourced, Dated):
 
     ``kind`` says what the movement is: ``collection`` (from the people concerned or a source
     into the arrangement), ``hosting`` (storage or hosting for the owner, by a host that may not
-    use the data), ``internal_use`` (within one party), ``disclosure`` (sharing with another party
+    use the data), ``processing`` (work done for the owner by a processor, such as a contractor,
+    that may use the data only on the owner's behalf), ``internal_use`` (within one party),
+    ``disclosure`` (sharing with another party
     for its own use) or ``matching`` (records sent to be compared against another party's). Only
     disclosure and matching count as disclosures in the rubrics."""
 
@@ -291,7 +296,8 @@ class Flow(Sourced, Dated):
     to: PartyRef
     kind: FlowKind = Field(
         default="unknown",
-        description="collection, hosting (storage or hosting), internal_use, disclosure "
+        description="collection, hosting (storage or hosting), processing (for the owner, by a "
+        "processor), internal_use, disclosure "
         "(disclosure or sharing), matching, or unknown.",
     )
     direction: Literal["one_way", "two_way", "unknown"] = Field(

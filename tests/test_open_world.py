@@ -514,3 +514,86 @@ def test_a_flow_with_no_status_history_ran_only_if_the_case_dates_its_start(
     )
     dated = variant(kind_only("2025-01"))
     assert state(dated, rubrics, "core.necessity-proportionality", "per-case-requests") == "true"
+
+
+# --- open-world lists of references in risks, disputes, the timeline and open questions ------
+
+RISK = {
+    "id": "misuse",
+    "title": "Names used for another purpose",
+    "description": "The receiver uses the names beyond the stated purpose.",
+    "feared_event": "misuse",
+    "likelihood": 2,
+    "severity": 2,
+    "rationale": "Names are sent on request.",
+    "sources": ["S1"],
+    "confidence": "reported",
+}
+
+
+def _risk(field: str, value: object) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        risk = dict(RISK)
+        if value is not None:
+            risk[field] = value
+        data["risks"] = [risk]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("Risk", "subjects"),
+        ("Risk", "mitigations"),
+        ("Risk", "basis"),
+        ("Dispute", "about"),
+        ("TimelineEvent", "refs"),
+        ("OpenQuestion", "about"),
+    ],
+)
+def test_every_list_of_references_is_open_world(model: str, field: str) -> None:
+    from pia.model import case as case_module
+
+    info = getattr(case_module, model).model_fields[field]
+    assert is_unknown_list(info.default), "left out means not established"
+    schema = json_schema("case")["$defs"][model]["properties"][field]
+    assert {"const": "unknown"} in schema["anyOf"]
+    assert schema["default"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("mitigations", "expected"),
+    [(None, "unknown"), ("unknown", "unknown"), ([], "false"), (["audit-log"], "true")],
+    ids=["omitted", "unknown", "empty", "value"],
+)
+def test_a_risks_mitigations_reach_an_indicator_as_unknown_false_or_true(
+    mitigations: object, expected: str, rubrics: list[LoadedRubric]
+) -> None:
+    case = variant(_risk("mitigations", mitigations))
+    assert state(case, rubrics, "gdpr-dpia.risks-assessed", "risks-mitigated") == expected
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [(None, "unknown"), ([], "false"), (["transfer"], "true")],
+    ids=["omitted", "empty", "value"],
+)
+def test_a_risks_basis_reaches_an_indicator_as_unknown_false_or_true(
+    basis: object, expected: str, rubrics: list[LoadedRubric]
+) -> None:
+    case = variant(_risk("basis", basis))
+    assert state(case, rubrics, "gdpr-dpia.risks-assessed", "risks-evidenced") == expected
+
+
+def test_the_view_joins_a_risks_unknown_lists_as_unknown() -> None:
+    from datetime import date
+
+    from pia.cel.values import Unknown
+    from pia.engine.view import build_view
+
+    (risk,) = build_view(variant(_risk("basis", [])), date(2025, 6, 1))["risks"]
+    assert risk["basis"] == []
+    assert risk["mitigations"] == Unknown("risks[misuse].mitigations")
+    assert risk["mitigation_entries"] == Unknown("risks[misuse].mitigations")
+    assert risk["subject_groups"] == Unknown("risks[misuse].subjects")

@@ -597,3 +597,20 @@ def test_the_view_joins_a_risks_unknown_lists_as_unknown() -> None:
     assert risk["mitigations"] == Unknown("risks[misuse].mitigations")
     assert risk["mitigation_entries"] == Unknown("risks[misuse].mitigations")
     assert risk["subject_groups"] == Unknown("risks[misuse].subjects")
+
+
+@pytest.mark.parametrize(
+    ("mitigations", "unknown"), [(None, True), ([], False)], ids=["omitted", "empty"]
+)
+def test_a_risk_result_keeps_mitigations_nobody_established_unknown(
+    mitigations: object, unknown: bool, rubrics: list[LoadedRubric]
+) -> None:
+    """The residual risk is the inherent one either way (nothing known lowers it), but the
+    result does not turn "which safeguards mitigate it is not established" into "none do"."""
+    (risk,) = assess(variant(_risk("mitigations", mitigations)), rubrics).risks
+    assert is_unknown_list(risk.mitigations) is unknown
+    assert is_unknown_list(risk.basis)
+    assert risk.residual_level == risk.inherent_level
+    dumped = json.loads(risk.model_dump_json())
+    assert dumped["mitigations"] == ("unknown" if unknown else [])
+    assert dumped["basis"] == "unknown"

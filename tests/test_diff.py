@@ -235,6 +235,21 @@ def test_case_fields_and_timeline_events_are_compared(core: list[LoadedRubric]) 
     assert "Each version judged at its own as_of (old 2025-06-01, new 2025-07-01)" in printed
 
 
+def test_a_section_settled_from_unknown_to_none_is_a_change(core: list[LoadedRubric]) -> None:
+    """Open world: a section left out is not established; `[]` says there is none. No entry is
+    added or removed, but the case says something new, so the diff shows it."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    result = diff_cases(
+        load_case_text(text, "a"), load_case_text(text + "litigation: []\n", "b"), core
+    )
+    assert [(f.path, f.old, f.new) for f in result.case_fields] == [("litigation", "unknown", [])]
+    assert result.entries == ()
+    back = diff_cases(
+        load_case_text(text + "oversight: []\n", "a"), load_case_text(text, "b"), core
+    )
+    assert [(f.path, f.old, f.new) for f in back.case_fields] == [("oversight", [], "unknown")]
+
+
 def test_reformatting_the_file_is_not_a_change(core: list[LoadedRubric]) -> None:
     text = MINIMAL.read_text(encoding="utf-8")
     reflowed = text.replace("data: [name]", "data:\n      - name").replace(

@@ -20,7 +20,7 @@ from pia.authoring.new import SCHEMA_LINE, Answers, quote, skeleton
 from pia.cli import cli, main
 from pia.load.case import load_case_text
 from pia.load.located import load_located
-from pia.model.case import Case
+from pia.model.case import Case, Risk
 from pia.model.facts import is_unknown_list
 
 TODAY = date(2025, 6, 1)
@@ -230,3 +230,16 @@ def test_enter_at_every_prompt_keeps_the_defaults(monkeypatch: pytest.MonkeyPatc
     assert "Title of the arrangement" not in result.output  # --title was given
     written = Path("cases/acme.yaml").read_text(encoding="utf-8")
     assert written == skeleton("acme", "Given", date.today(), Answers())
+
+
+def test_the_risk_example_rates_the_inherent_risk_before_any_safeguard() -> None:
+    """The example says what the format says: the rating is before any safeguard, and the
+    likelihood and severity comments are the fields' own descriptions."""
+    example = next(m for m in EXAMPLE.finditer(text_of()) if m["key"] == "risks")["body"]
+    assert "why these ratings" not in example
+    assert 'rationale: "TODO: why the inherent rating, before any safeguard' in example
+    for field in ("likelihood", "severity"):
+        description = Risk.model_fields[field].description
+        assert description is not None
+        assert "before any safeguard" in description
+        assert f"{field}: 2  # {description}" in example, field

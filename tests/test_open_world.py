@@ -576,3 +576,103 @@ def test_writing_a_retention_period_as_unknown_scores_no_worse_than_leaving_it_o
     written = assess(_retention("unknown"), rubrics)
     for before, after in zip(left_out.rubrics, written.rubrics, strict=True):
         assert after.score >= before.score, before.rubric.id
+
+
+# --- open-world lists of references in risks, disputes, the timeline and open questions ------
+
+RISK = {
+    "id": "misuse",
+    "title": "Names used for another purpose",
+    "description": "The receiver uses the names beyond the stated purpose.",
+    "feared_event": "misuse",
+    "likelihood": 2,
+    "severity": 2,
+    "rationale": "Names are sent on request.",
+    "sources": ["S1"],
+    "confidence": "reported",
+}
+
+
+def _risk(field: str, value: object) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        risk = dict(RISK)
+        if value is not None:
+            risk[field] = value
+        data["risks"] = [risk]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("Risk", "subjects"),
+        ("Risk", "mitigations"),
+        ("Risk", "basis"),
+        ("Dispute", "about"),
+        ("TimelineEvent", "refs"),
+        ("OpenQuestion", "about"),
+    ],
+)
+def test_every_list_of_references_is_open_world(model: str, field: str) -> None:
+    from pia.model import case as case_module
+
+    info = getattr(case_module, model).model_fields[field]
+    assert is_unknown_list(info.default), "left out means not established"
+    schema = json_schema("case")["$defs"][model]["properties"][field]
+    assert {"const": "unknown"} in schema["anyOf"]
+    assert schema["default"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("mitigations", "expected"),
+    [(None, "unknown"), ("unknown", "unknown"), ([], "false"), (["audit-log"], "true")],
+    ids=["omitted", "unknown", "empty", "value"],
+)
+def test_a_risks_mitigations_reach_an_indicator_as_unknown_false_or_true(
+    mitigations: object, expected: str, rubrics: list[LoadedRubric]
+) -> None:
+    case = variant(_risk("mitigations", mitigations))
+    assert state(case, rubrics, "gdpr-dpia.risks-assessed", "risks-mitigated") == expected
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [(None, "unknown"), ([], "false"), (["transfer"], "true")],
+    ids=["omitted", "empty", "value"],
+)
+def test_a_risks_basis_reaches_an_indicator_as_unknown_false_or_true(
+    basis: object, expected: str, rubrics: list[LoadedRubric]
+) -> None:
+    case = variant(_risk("basis", basis))
+    assert state(case, rubrics, "gdpr-dpia.risks-assessed", "risks-evidenced") == expected
+
+
+def test_the_view_joins_a_risks_unknown_lists_as_unknown() -> None:
+    from datetime import date
+
+    from pia.cel.values import Unknown
+    from pia.engine.view import build_view
+
+    (risk,) = build_view(variant(_risk("basis", [])), date(2025, 6, 1))["risks"]
+    assert risk["basis"] == []
+    assert risk["mitigations"] == Unknown("risks[misuse].mitigations")
+    assert risk["mitigation_entries"] == Unknown("risks[misuse].mitigations")
+    assert risk["subject_groups"] == Unknown("risks[misuse].subjects")
+
+
+@pytest.mark.parametrize(
+    ("mitigations", "unknown"), [(None, True), ([], False)], ids=["omitted", "empty"]
+)
+def test_a_risk_result_keeps_mitigations_nobody_established_unknown(
+    mitigations: object, unknown: bool, rubrics: list[LoadedRubric]
+) -> None:
+    """The residual risk is the inherent one either way (nothing known lowers it), but the
+    result does not turn "which safeguards mitigate it is not established" into "none do"."""
+    (risk,) = assess(variant(_risk("mitigations", mitigations)), rubrics).risks
+    assert is_unknown_list(risk.mitigations) is unknown
+    assert is_unknown_list(risk.basis)
+    assert risk.residual_level == risk.inherent_level
+    dumped = json.loads(risk.model_dump_json())
+    assert dumped["mitigations"] == ("unknown" if unknown else [])
+    assert dumped["basis"] == "unknown"

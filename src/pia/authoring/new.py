@@ -135,6 +135,11 @@ def choices(model: type[BaseModel], field: str) -> str:
     return "  # " + ", ".join(str(v) for v in values)
 
 
+def described(model: type[BaseModel], field: str) -> str:
+    """A field's description (its one statement in the format), as a trailing comment."""
+    return f"  # {model.model_fields[field].description}"
+
+
 def _id_for(name: str, default: str, fallback: str, used: set[str]) -> str:
     """The id for an answered name; an unanswered one (still a TODO) gets ``fallback``."""
     return scalar(slug("" if name == default else name, fallback, used))
@@ -516,11 +521,11 @@ risks: unknown
 #     description: "TODO: what could happen to the people concerned"
 #     feared_event: misuse{choices(Risk, "feared_event")}
 #     subjects: [people-concerned]
-#     likelihood: 2  # 1 negligible, 2 limited, 3 significant, 4 maximum
-#     severity: 2  # 1 negligible, 2 limited, 3 significant, 4 maximum
-#     rationale: "TODO: why these ratings, and what they rest on"
-#     mitigations: [safeguard-1]
-#     basis: [main-flow]
+#     likelihood: 2{described(Risk, "likelihood")}
+#     severity: 2{described(Risk, "severity")}
+#     rationale: "TODO: why the inherent rating, before any safeguard: what makes it likely, grave"
+#     mitigations: [safeguard-1]  # safeguards: pia subtracts them by their status on the date
+#     basis: [main-flow]{described(Risk, "basis")}
 #     sources: []
 #     confidence: unknown
 """

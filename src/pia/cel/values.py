@@ -192,6 +192,30 @@ class TracedMap(celtypes.MapType):
         return key in self and isinstance(self.raw(key), CELEvalError)
 
 
+class SomeEntry(celtypes.MapType):
+    """An entry known to exist and nothing else: every field reads as unknown.
+
+    The "what would change the rating" analysis settles an unknown list both ways the open-world
+    rule allows: known to be none (``[]``), and known to hold at least one entry. The second is
+    a list of one ``SomeEntry``: an indicator that asks whether an entry exists (``size(...) >
+    0``) sees one, and any question about the entry itself stays unknown, so no fact about it is
+    invented. It stands for no case entry, so reading it records nothing (it is never evidence).
+    """
+
+    def __init__(self, path: str) -> None:
+        dict.__init__(self, {})
+        self.path = path
+
+    def __getitem__(self, key: Any) -> Any:
+        return unknown_error(f"{self.path}.{key}")
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key]
+
+
 def unknown_error(path: str) -> CELEvalError:
     return CELEvalError(f"UNKNOWN {path}", UnknownFact, None)
 

@@ -9,7 +9,7 @@ from pia.cel.evaluate import Outcome
 from pia.cel.rubric import LoadedRubric
 from pia.cel.values import Truth
 from pia.engine import score
-from pia.engine.run import TRUTH_VALUES, Run
+from pia.engine.run import ROOT, TRUTH_VALUES, Run
 from pia.model.assessment import (
     BandInfo,
     CriterionResult,
@@ -23,6 +23,7 @@ from pia.model.assessment import (
 )
 from pia.model.case import Case
 from pia.model.rubric import Criterion, Rubric
+from pia.model.view import JOINS
 
 
 def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
@@ -52,13 +53,33 @@ def evidence_refs(run: Run, outcome: Outcome) -> tuple[EvidenceRef, ...]:
 
 
 def unknown_reads(run: Run, outcome: Outcome) -> tuple[str, ...]:
-    """The ``entry.field`` facts the case marks unknown among those that decided an indicator."""
+    """The facts the case marks unknown among those that decided an indicator: ``entry.field``
+    for an entry's field, the section's name for a section the case leaves unknown."""
     found = []
     for entry, fld in sorted(outcome.evidence):
         cel_map = run.maps.get(entry)
         if cel_map is not None and cel_map.is_unknown(fld):
-            found.append(f"{entry}.{fld}")
+            name = fact_name(*fact_of(run, entry, fld))
+            if name not in found:
+                found.append(name)
     return tuple(found)
+
+
+#: (section, joined field) -> the id field it is joined from (``flows.authority_entries`` is
+#: read from ``flows.authorities``): a joined list is the same fact as its ids.
+_JOINED_FROM = {key: id_field for key, (id_field, _target) in JOINS.items()}
+
+
+def fact_of(run: Run, entry: str, field: str) -> tuple[str, str]:
+    """The fact a read stands for: the id field for a joined list, else the read itself."""
+    if entry == ROOT or entry not in run.entries:
+        return entry, field
+    return entry, _JOINED_FROM.get((run.entries[entry][0], field), field)
+
+
+def fact_name(entry: str, field: str) -> str:
+    """How a fact is named: ``entry.field``, or a section's name (``litigation``)."""
+    return field if entry == ROOT else f"{entry}.{field}"
 
 
 def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> CriterionResult:

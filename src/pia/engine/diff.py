@@ -36,8 +36,9 @@ from pia.model.assessment import (
     RubricResult,
 )
 from pia.model.case import ID_SECTIONS, Case
-from pia.model.common import Date, Model
+from pia.model.common import UNKNOWN, Date, Model
 from pia.model.entries import RULINGS, Declared, declared_entries, entry_label
+from pia.model.facts import is_unknown_list
 
 DIFF_SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -358,9 +359,23 @@ def _change(e: _Entry, change: ChangeKind, **extra: Any) -> EntryChange:
 
 
 def case_field_changes(old: Case, new: Case) -> list[FieldChange]:
+    """The case's own fields that differ, then every section that went from not established
+    (``unknown``) to known to be none (``[]``) or back: no entry was added or removed, so no
+    entry change shows it, but the rubrics read the two differently (open world)."""
     before = old.model_dump(mode="json", by_alias=True, include=set(CASE_FIELDS))
     after = new.model_dump(mode="json", by_alias=True, include=set(CASE_FIELDS))
-    return field_changes(before, after)
+    out = field_changes(before, after)
+    for name in Case.model_fields:
+        if name in CASE_FIELDS:
+            continue
+        was, now = getattr(old, name), getattr(new, name)
+        if not was and not now and is_unknown_list(was) != is_unknown_list(now):
+            out.append(FieldChange(path=name, old=_open_state(was), new=_open_state(now)))
+    return out
+
+
+def _open_state(value: object) -> JsonValue:
+    return UNKNOWN if is_unknown_list(value) else []
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pia.cel.values import Unknown
 from pia.engine import score
 from pia.engine.run import Run
 from pia.model.assessment import MitigationResult, RiskResult, SafeguardEffect, TargetResult
+from pia.model.facts import UNKNOWN_LIST, is_unknown_list
 
 
 def safeguard_statuses(view: Mapping[str, Any]) -> dict[str, str]:
@@ -69,8 +70,9 @@ def risk_result(run: Run, index: int, statuses: Mapping[str, str] | None = None)
         residual_likelihood=residual,
         residual_severity=risk.severity,
         residual_level=residual_level,
-        mitigations=tuple(mitigations),
-        basis=tuple(risk.basis),
+        # an unknown list stays unknown: "no mitigation is known" is not "none mitigates it"
+        mitigations=UNKNOWN_LIST if is_unknown_list(risk.mitigations) else tuple(mitigations),
+        basis=risk.basis,
         sources=tuple(risk.sources),
         treatment=risk.treatment,
         owner=risk.owner,

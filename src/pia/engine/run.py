@@ -21,6 +21,12 @@ from pia.model.diagnostics import CEL_RUNTIME, Diagnostic, DiagnosticError
 from pia.model.entries import declared_entries
 from pia.model.rubric import Criterion, Rubric
 
+#: The entry key under which reads of the case's own sections are recorded (``case.litigation``
+#: is the fact ``("", "litigation")``). No entry id is empty, so it names no entry: such a read
+#: is never evidence, but a section the case leaves unknown is a fact the sensitivity analysis
+#: settles, and what read it must be evaluated again.
+ROOT = ""
+
 TRUTH_VALUES: dict[Truth, TruthValue] = {
     Truth.TRUE: "true",
     Truth.FALSE: "false",
@@ -92,7 +98,8 @@ def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
     view = build_view(case, day)
     recorder = Recorder()
     root = to_cel(view, recorder)
-    maps: dict[str, TracedMap] = {}
+    root.entry = ROOT
+    maps: dict[str, TracedMap] = {ROOT: root}
     for section in [*ID_SECTIONS, "litigation"]:
         for item in _cel_entries(root, section):
             if isinstance(item, TracedMap) and item.entry is not None:

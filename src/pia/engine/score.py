@@ -213,5 +213,8 @@ SCORING_RULES: tuple[str, ...] = (
     "to every value the case format allows for it, one at a time; every value that moves a "
     "criterion's governing level, a rubric rating or a residual risk is shown, whether it "
     "improves or worsens the result. A value is read by its field (a notice settled as provided, "
-    "whatever the wording of its statement).",
+    "whatever the wording of its statement). A list the case leaves unknown (a whole section, or "
+    "an entry's list of references) is settled to none, and to at least one entry of which "
+    "nothing else is known: that entry moves only what asks whether one exists, and is never "
+    "cited as a fact.",
 )

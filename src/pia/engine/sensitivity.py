@@ -2,30 +2,41 @@
 
 For every fact an indicator read that the case marks ``unknown`` (or whose status is
 ``disputed``), each value the case format allows is substituted in turn, and only the indicators
-that read that fact are evaluated again. A fact matters when some value moves a criterion's
-governing level, a rubric rating or a residual risk level; every such value is kept, whether it
-improves or worsens the result (its direction), so a reader sees what is at stake either way. The
-list, ranked by how much could move, is a research agenda: what to find out first.
+that read that fact are evaluated again. A list the case leaves unknown (a whole section, such as
+``litigation: unknown``, or an entry's list of references, such as a flow's ``authorities``) is
+settled both ways the open-world rule allows, and no further: *none* (``[]``), and *at least one*,
+an entry that exists and of which nothing else is known (:class:`pia.cel.values.SomeEntry`, or an
+unknown id). The second moves only indicators that ask whether an entry exists; it invents no
+entry, is never evidence, and is reported as "at least one, not yet known".
+
+A fact matters when some value moves a criterion's governing level, a rubric rating or a residual
+risk level; every such value is kept, whether it improves or worsens the result (its direction),
+so a reader sees what is at stake either way. The list, ranked by how much could move, is a
+research agenda: what to find out first.
 """
 
 from __future__ import annotations
 
 import typing
+from typing import Any
 
+from celpy.celtypes import ListType
 from celpy.evaluation import CELEvalError
 from pydantic import BaseModel
 
 from pia.cel.evaluate import Compiled, Outcome, evaluate
 from pia.cel.rubric import too_costly
-from pia.cel.values import CostExceeded, Memo, Truth, to_cel
+from pia.cel.values import CostExceeded, Memo, SomeEntry, Truth, to_cel, unknown_error
 from pia.engine import score
-from pia.engine.criteria import governing_level
+from pia.engine.criteria import fact_name, fact_of, governing_level
 from pia.engine.risks import risk_result, safeguard_statuses
-from pia.engine.run import Run
+from pia.engine.run import ROOT, Run
 from pia.model.assessment import Change, Direction, Movement, SensitivityItem
 from pia.model.case import Case
 from pia.model.entries import entries_by_id, entry_label
+from pia.model.facts import is_open_world
 from pia.model.introspect import field_info, item_type, models_in, unwrap
+from pia.model.view import JOINS
 
 _TEXT_PLACEHOLDER = "(stated in the case)"
 
@@ -65,21 +76,58 @@ def candidate_values(model: type[BaseModel], field: str, current: object = None)
 
 
 def _open_facts(run: Run) -> list[tuple[str, str, str]]:
-    """(entry, field, kind) for every unknown or disputed fact some indicator read."""
+    """(entry, field, kind) for every unknown or disputed fact some indicator read; a section the
+    case leaves unknown is the fact ``(ROOT, section)``, a joined list the fact of its ids."""
     read: set[tuple[str, str]] = set()
     for outcome in run.outcomes.values():
         read |= outcome.reads
-    facts = []
-    for entry, field in sorted(read):
+    facts: set[tuple[str, str, str]] = set()
+    for entry, field in read:
         cel_map = run.maps.get(entry)
         if cel_map is None or field not in cel_map:
             continue
         raw = cel_map.raw(field)
         if isinstance(raw, CELEvalError):
-            facts.append((entry, field, "unknown"))
+            facts.add((*fact_of(run, entry, field), "unknown"))
         elif field in ("status", "standing", "confidence") and str(raw) == "disputed":
-            facts.append((entry, field, "disputed"))
-    return facts
+            facts.add((entry, field, "disputed"))
+    return sorted(facts)
+
+
+#: One way to settle a fact: (value word, the setting in words, field -> CEL value to substitute,
+#: the plain value for the risk analysis).
+_Setting = tuple[str, str, dict[str, Any], object]
+
+
+def _settings(
+    run: Run, entry: str, field: str, section: str, model: type[BaseModel], current: object
+) -> list[_Setting]:
+    """Every way the format allows a fact to be settled: an open-world list to none or to at
+    least one entry (its joined list with it), any other field to each value it allows."""
+    words = field.replace("_", " ")
+    info = field_info(model, field)
+    if info is not None and is_open_world(info.metadata):
+        path = field if entry == ROOT else f"{section}[{entry}].{field}"
+        joined = [
+            name for (sec, name), (ids, _t) in JOINS.items() if sec == section and ids == field
+        ]
+        item: Any = SomeEntry(f"{path}[0]")
+        if not models_in(info.annotation):
+            item = unknown_error(f"{path}[0]")  # an id nobody has established
+        none = {field: ListType([])} | {name: ListType([]) for name in joined}
+        some = {field: ListType([item])} | {
+            name: ListType([SomeEntry(f"{path}[0]")]) for name in joined
+        }
+        return [
+            ("none", f"{words}: none", none, ()),
+            ("some", f"{words}: at least one, not yet known", some, None),
+        ]
+    out: list[_Setting] = []
+    for value in candidate_values(model, field, current):
+        word = str(value).lower() if isinstance(value, bool) else str(value)
+        setting = f"{words}: {word.replace('_', ' ')}"
+        out.append((word, setting, {field: to_cel(value, run.recorder)}, value))
+    return out
 
 
 def sensitivity(run: Run) -> list[SensitivityItem]:
@@ -106,7 +154,15 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     items = []
     try:
         for entry, field, kind in facts:
-            section, _confidence, sources = run.entries[entry]
+            model: type[BaseModel]
+            sources: tuple[str, ...]
+            if entry == ROOT:
+                section, sources, model = field, (), Case
+                statement = Case.model_fields[field].title or field
+            else:
+                section, _confidence, sources = run.entries[entry]
+                model = type(declared[entry].entry)
+                statement = entry_label(declared[entry].entry)
             readers = [
                 key
                 for key in readers_of.get((kind == "disputed", entry, field), ())
@@ -115,17 +171,20 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
             if not readers and not (section == "safeguards" and field == "status"):
                 continue
             cel_map = run.maps[entry]
-            original = cel_map.raw(field)
             current = "disputed" if kind == "disputed" else None
+            settings = _settings(run, entry, field, section, model, current)
             memo.recording = False
-            memo.changed = frozenset({(entry, field)})
+            memo.changed = frozenset((entry, f) for _w, _s, subs, _v in settings for f in subs)
             outcomes = []
-            for value in candidate_values(type(declared[entry].entry), field, current):
-                cel_map.replace(field, to_cel(value, run.recorder))
+            for word, setting, substitutes, value in settings:
+                originals = {f: cel_map.raw(f) for f in substitutes}
+                for f, cel_value in substitutes.items():
+                    cel_map.replace(f, cel_value)
                 try:
                     truths = _reevaluate_all(run, readers, compiled_of)
                 finally:
-                    cel_map.replace(field, original)
+                    for f, original in originals.items():
+                        cel_map.replace(f, original)
                 levels = _levels(run, truths, base_levels)
                 ratings = _ratings(run, levels)
                 moved_criteria = tuple(
@@ -151,11 +210,10 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                                 )
                     moved_risks = tuple(moved)
                 if moved_criteria or moved_ratings or moved_risks:
-                    word = str(value).lower() if isinstance(value, bool) else str(value)
                     outcomes.append(
                         Movement(
                             value=word,
-                            setting=f"{field.replace('_', ' ')}: {word.replace('_', ' ')}",
+                            setting=setting,
                             direction=_direction(
                                 better, moved_criteria, moved_ratings, moved_risks
                             ),
@@ -169,17 +227,17 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
             impact = max(len(m.criteria) + 3 * len(m.ratings) + 2 * len(m.risks) for m in outcomes)
             items.append(
                 SensitivityItem(
-                    fact=f"{entry}.{field}",
+                    fact=fact_name(entry, field),
                     entry=entry,
                     field=field,
                     section=section,
                     kind=kind,  # type: ignore[arg-type]
-                    statement=entry_label(declared[entry].entry),
+                    statement=statement,
                     sources=sources,
                     read_by=tuple(sorted({f"{r}.{c}/{i}" for r, c, i in readers})),
                     outcomes=tuple(outcomes),
                     impact=impact,
-                    where_to_look=where.get(entry),
+                    where_to_look=where.get(entry) if entry != ROOT else None,
                 )
             )
     finally:
@@ -241,7 +299,11 @@ def _readers_index(run: Run) -> dict[tuple[bool, str, str], list[IndicatorKey]]:
     index: dict[tuple[bool, str, str], list[IndicatorKey]] = {}
     for key, outcome in run.outcomes.items():
         for disputed in (False, True):
-            for entry, field in _relevant_reads(outcome, "disputed" if disputed else "unknown"):
+            facts = {
+                fact_of(run, entry, field)
+                for entry, field in _relevant_reads(outcome, "disputed" if disputed else "unknown")
+            }
+            for entry, field in sorted(facts):
                 index.setdefault((disputed, entry, field), []).append(key)
     return index
 

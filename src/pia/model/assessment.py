@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from pia.model.common import Date, Model
+from pia.model.facts import OpenList
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -185,8 +186,14 @@ class RiskResult(Model):
     residual_likelihood: int
     residual_severity: int
     residual_level: str
-    mitigations: tuple[MitigationResult, ...]
-    basis: tuple[str, ...]
+    mitigations: OpenList[MitigationResult] = Field(
+        description="The mitigating safeguards and their effect on the date; `unknown` when the "
+        "case does not establish which safeguards mitigate the risk (`[]`: known to be none)."
+    )
+    basis: OpenList[str] = Field(
+        description="The case entries the inherent rating rests on; `unknown` when the case does "
+        "not say."
+    )
     sources: tuple[str, ...]
     treatment: str | None = None
     owner: str | None = None

@@ -590,7 +590,9 @@ class Dispute(Sourced):
 
     id: Id
     question: Text
-    about: tuple[EntryRef, ...] = ()
+    about: OpenList[EntryRef] = Field(
+        default=UNKNOWN_LIST, description="The case entries the question bears on."
+    )
     sides: tuple[Claim, ...] = Field(min_length=2)
     status: Literal["open", "settled", "unknown"]
 
@@ -600,7 +602,9 @@ class TimelineEvent(Sourced):
 
     date: PartialDate
     event: Text
-    refs: tuple[EntryRef, ...] = ()
+    refs: OpenList[EntryRef] = Field(
+        default=UNKNOWN_LIST, description="The case entries the event concerns."
+    )
 
 
 RiskTreatment = Literal["reduce", "avoid", "transfer", "accept", "unknown"]
@@ -633,7 +637,9 @@ class Risk(Sourced):
     feared_event: Literal[
         "illegitimate_access", "unwanted_modification", "disappearance", "misuse", "chilling"
     ]
-    subjects: tuple[SubjectRef, ...] = ()
+    subjects: OpenList[SubjectRef] = Field(
+        default=UNKNOWN_LIST, description="The subject groups the feared event would harm."
+    )
     likelihood: int = Field(
         ge=1,
         le=4,
@@ -649,14 +655,15 @@ class Risk(Sourced):
         "before any safeguard. Safeguards belong under mitigations, never here: pia subtracts "
         "them from the likelihood by their status on the date."
     )
-    mitigations: tuple[SafeguardRef, ...] = Field(
-        default=(),
+    mitigations: OpenList[SafeguardRef] = Field(
+        default=UNKNOWN_LIST,
         description="Safeguards that lower the likelihood, each by its status on the date "
         "(verified 1 step, implemented 1/2, stated 1/4; disputed, failed, absent or unknown "
         "nothing).",
     )
-    basis: tuple[EntryRef, ...] = Field(
-        default=(), description="Case entries the inherent rating rests on (not its mitigations)."
+    basis: OpenList[EntryRef] = Field(
+        default=UNKNOWN_LIST,
+        description="Case entries the inherent rating rests on (not its mitigations).",
     )
     treatment: RiskTreatment | None = Field(
         default=None,
@@ -690,7 +697,9 @@ class OpenQuestion(Model):
     question: Text
     why: Text
     where_to_look: Text
-    about: tuple[EntryRef, ...] = ()
+    about: OpenList[EntryRef] = Field(
+        default=UNKNOWN_LIST, description="The case entries the question is about."
+    )
     sources: tuple[SourceRef, ...] = ()
 
 

@@ -493,6 +493,9 @@ def _cel_type(shape: Shape) -> str:
     if len(alternatives) > 1:
         words = []
         for alt in alternatives:
+            hidden = alt.model() is not None and not getattr(alt.model(), "in_view", True)
+            if hidden:
+                continue  # the view holds a plain value in its place (a citation's id)
             if alt.annotation is type(None):
                 words.append("null")
             elif alt.literals() == ("unknown",):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from pia.model.common import (
     AuthorityRef,
@@ -61,6 +62,12 @@ class Source(Model):
     kind: SourceKind
     reliability: Literal["high", "medium", "low"] = Field(
         default="medium", description="The analyst's view of how far the source can be trusted."
+    )
+    mirror_of: SourceRef | None = Field(
+        default=None,
+        description="The source in this case whose text this one copies (a mirror, a repost, a "
+        "syndicated or archived copy): an entry that cites the copy should cite the original "
+        "too (pia validate --strict warns, PIA-W121).",
     )
     note: str | None = Field(default=None, description="Mirrors, syndication, what it supports.")
 
@@ -245,6 +252,7 @@ class Purpose(Sourced):
 
 
 StandingStatus = Literal[
+    "pending",
     "in_force",
     "contested",
     "upheld",
@@ -258,7 +266,8 @@ StandingStatus = Literal[
 
 
 class Standing(Sourced, Dated):
-    """The legal standing of an authority for a period."""
+    """The legal standing of an authority for a period. ``pending`` is an instrument proposed or
+    awaiting adoption (a bill, a draft rule, an agreement not yet signed): not yet in force."""
 
     status: StandingStatus
     by: RulingRef | None = Field(default=None, description="The ruling that set this standing.")
@@ -289,11 +298,36 @@ SafeguardStatus = Literal[
 ]
 
 
+class Progress(Model):
+    """How far a safeguard goes, as a source counts it: ``{met: 5, of: 12, what: requirements}``
+    reads "5 of 12 requirements met"."""
+
+    met: int = Field(ge=0, description="How many of the items are met.")
+    of: int = Field(ge=1, description="How many items there are.")
+    what: Text = Field(default="requirements", description="What is counted, in the plural.")
+
+    @model_validator(mode="after")
+    def _met_within(self) -> Progress:
+        if self.met > self.of:
+            raise PydanticCustomError(
+                "progress", "met ({met}) cannot exceed of ({of})", {"met": self.met, "of": self.of}
+            )
+        return self
+
+    def words(self) -> str:
+        """``5 of 12 requirements met``."""
+        return f"{self.met} of {self.of} {self.what} met"
+
+
 class SafeguardState(Sourced, Dated):
     """A safeguard's status for a period. ``stated`` is on paper only; ``verified`` means someone
-    independent checked it; ``failed`` means a check found it not working."""
+    independent checked it; ``failed`` means a check found it not working. ``progress`` says how
+    far a partial status goes, where a source counts it (5 of 12 requirements met)."""
 
     status: SafeguardStatus
+    progress: Progress | None = Field(
+        default=None, description="A partial status with counts: {met: 5, of: 12}."
+    )
 
 
 Control = Literal[
@@ -338,6 +372,29 @@ class Safeguard(Sourced):
     status: tuple[SafeguardState, ...] = Field(min_length=1, description="Dated status history.")
 
 
+RecommendationStatus = Literal["open", "closed", "unknown"]
+
+
+class RecommendationState(Sourced, Dated):
+    """Whether a recommendation is open (not yet answered) or closed, for a period."""
+
+    status: RecommendationStatus
+
+
+class Recommendation(Sourced):
+    """What an oversight body recommended, to whom, and whether it is still open."""
+
+    label_field: ClassVar[str] = "statement"
+
+    statement: Text
+    addressee: PartyRef | Literal["unknown"] = Field(
+        description="The party the recommendation is addressed to, or unknown."
+    )
+    status: tuple[RecommendationState, ...] = Field(
+        default=(), description="Dated status history: open, closed or unknown."
+    )
+
+
 class Oversight(Sourced):
     """An oversight body acting on the arrangement: an audit, an inquiry, a report, a letter."""
 
@@ -354,6 +411,11 @@ class Oversight(Sourced):
     date: PartialDate | Literal["unknown"]
     outcome: Literal["requested", "ongoing", "completed", "refused", "unknown"]
     findings: tuple[Text, ...] = ()
+    recommendations: tuple[Recommendation, ...] = Field(
+        default=(),
+        description="What the body recommended, each with its sources, addressee and dated "
+        "status (open or closed).",
+    )
 
 
 class Retention(Sourced):
@@ -447,9 +509,9 @@ class Litigation(Sourced):
     id: Id
     name: Text
     court: Text
-    docket: Text
+    docket: Text | Literal["unknown"] = Field(description="The docket number, or unknown.")
     judges: tuple[Text, ...] = ()
-    filed: PartialDate
+    filed: PartialDate | Literal["unknown"] = Field(description="The filing date, or unknown.")
     plaintiffs: tuple[Text, ...] = ()
     defendants: tuple[Text, ...] = ()
     counsel: tuple[Text, ...] = ()
@@ -501,7 +563,9 @@ class Risk(Sourced):
     )
     rationale: Text
     mitigations: tuple[SafeguardRef, ...] = ()
-    basis: tuple[EntryRef, ...] = Field(default=(), description="Case entries the rating rests on.")
+    basis: tuple[EntryRef, ...] = Field(  # type: ignore[assignment]  # a risk's basis is entries
+        default=(), validate_default=True, description="Case entries the rating rests on."
+    )
 
 
 class Judgment(Model):

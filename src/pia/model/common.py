@@ -10,9 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 UNKNOWN = "unknown"
@@ -159,8 +171,9 @@ NumberOrUnknown = Annotated[
 ]
 
 #: How sure the case is of a claim. ``disputed`` means sources conflict; ``unknown`` means the
-#: claim was looked for and not found, and its value should be read as not known.
-Confidence = Literal["confirmed", "reported", "alleged", "disputed", "unknown"]
+#: claim was looked for and not found, and its value should be read as not known; ``inferred``
+#: means no source states it and the analyst reasons to it, with the reasoning in ``basis``.
+Confidence = Literal["confirmed", "reported", "alleged", "inferred", "disputed", "unknown"]
 
 #: What each confidence value means: the one definition the reference docs and reports print.
 CONFIDENCE_MEANINGS: dict[str, str] = {
@@ -168,21 +181,129 @@ CONFIDENCE_MEANINGS: dict[str, str] = {
     "or two major outlets agree.",
     "reported": "A credible secondary source reports it (reputable press, an analysis).",
     "alleged": "A party claims it and it is not admitted or shown.",
+    "inferred": "No source states it; the analyst reasons to it from what the sources do say, "
+    "and the entry's basis gives the reasoning.",
     "disputed": "Sources conflict; the sides are recorded under disputes.",
     "unknown": "Looked for and not found: read the entry's value as not known.",
 }
 
 Text = Annotated[str, Field(min_length=1)]
 
+INFERRED = "inferred"
+
+
+def _basis_for(value: Any, info: ValidationInfo) -> Any:
+    """``basis`` is required when the confidence is ``inferred``: the reasoning, or for a risk
+    the entries its rating rests on. Raised as a missing field, so the error reads ``missing
+    required field 'basis'`` at the entry."""
+    given = value.strip() if isinstance(value, str) else value
+    if info.data.get("confidence") == INFERRED and not given:
+        raise PydanticCustomError(
+            "missing", "an inferred claim needs a basis: the reasoning from the sources"
+        )
+    return value
+
+
+# --- citations -------------------------------------------------------------------------------
+
+
+class Citation(str):
+    """A source id as an entry cites it. It is the id itself (it compares, hashes and prints as
+    the id, so everything that reads ids reads it unchanged) and also carries how sure this one
+    citation makes the entry: ``confidence`` is None for the plain form (``S3``, the entry's
+    own confidence applies) and set for the long form (``{source: S3, confidence: reported}``);
+    ``basis`` is the reasoning of an ``inferred`` citation."""
+
+    confidence: str | None
+    basis: str | None
+
+    def __new__(
+        cls, source: str, confidence: str | None = None, basis: str | None = None
+    ) -> Citation:
+        cited = super().__new__(cls, source)
+        cited.confidence = confidence
+        cited.basis = basis
+        return cited
+
+    def confidence_in(self, entry_confidence: str) -> str:
+        """The confidence this citation gives: its own, or the entry's for the plain form."""
+        return self.confidence or entry_confidence
+
+
+class CitedSource(Model):
+    """The long form of a citation, where one source supports an entry less (or more) surely
+    than the entry's own confidence says: ``{source: S3, confidence: reported}``. Rubric
+    expressions see the source id in its place (``in_view``): a list of sources is a list of ids
+    in the as-of view, whichever form each citation is written in."""
+
+    in_view: ClassVar[bool] = False
+
+    source: SourceRef = Field(description="The id of the source cited.")
+    confidence: Confidence = Field(description="How sure this source makes the entry.")
+    basis: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="Required when confidence is inferred: how the entry follows from this source.",
+    )
+
+    _check_basis = field_validator("basis")(_basis_for)
+
+
+def _kind_of_citation(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "id"
+    if isinstance(value, dict | CitedSource):
+        return "cited"
+    return None
+
+
+#: One citation in an entry's ``sources``: a source id (``S3``) or the long form
+#: ``{source: S3, confidence: reported}``. Either way the validated value is a :class:`Citation`,
+#: which is what type checkers are told.
+if TYPE_CHECKING:
+    CitationItem = Citation
+else:
+    CitationItem = Annotated[
+        Union[  # noqa: UP007 - tagged members need the explicit Union
+            Annotated[SourceRef, AfterValidator(Citation), Tag("id")],
+            Annotated[
+                CitedSource,
+                AfterValidator(lambda c: Citation(c.source, c.confidence, c.basis)),
+                Tag("cited"),
+            ],
+        ],
+        Discriminator(
+            _kind_of_citation,
+            custom_error_type="citation",
+            custom_error_message="a citation is a source id, or {source: ID, confidence: ...}",
+        ),
+    ]
+
 
 class Sourced(Model):
     """Fields every factual entry carries: where it comes from and how sure we are of it."""
 
-    sources: tuple[SourceRef, ...] = Field(
-        default=(), description="Ids of the sources that support this entry."
+    sources: tuple[CitationItem, ...] = Field(
+        default=(),
+        description="The sources that support this entry: ids, or {source: ID, confidence: ...} "
+        "where one source supports it less surely than the entry's confidence says.",
     )
     confidence: Confidence = Field(description="How sure the case is of this entry.")
-    note: str | None = Field(default=None, description="Caveats, in the analyst's words.")
+    basis: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="Required when confidence is inferred: the reasoning from the sources.",
+    )
+    note: str | None = Field(
+        default=None, description="Caveats for the reader, in the analyst's words."
+    )
+    internal_note: str | None = Field(
+        default=None,
+        description="For the case's authors only (a to-do, where a fact was found): never "
+        "printed in a report, in any format.",
+    )
+
+    _check_basis = field_validator("basis")(_basis_for)
 
 
 class Dated(Model):

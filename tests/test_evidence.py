@@ -8,6 +8,7 @@ internal notes that no report prints.
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from pia.cel.rubric import load_rubrics
 from pia.engine import assess
 from pia.engine.view import build_view
 from pia.load.case import load_case_file, load_case_text
-from pia.model.common import Citation
+from pia.model.common import Citation, date_words
 from pia.model.diagnostics import DiagnosticError
 from pia.render.outputs import render_text, write_outputs
 
@@ -148,3 +149,84 @@ def test_internal_notes_never_print_in_any_report_format(tmp_path: Path) -> None
         else:
             text = path.read_text(encoding="utf-8")
         assert MARKER not in text, path.name
+
+
+# --- figures and dates -----------------------------------------------------------------------
+
+
+def with_count(figure: str) -> str:
+    """The grammar case with its subject's count replaced by ``figure`` (a flow mapping)."""
+    text = GRAMMAR.read_text(encoding="utf-8")
+    start = text.index("      - {at_least: 40000")
+    end = text.index("\n", start)
+    return text[:start] + f"      - {figure}" + text[end:]
+
+
+def test_a_figure_may_be_a_bound_without_a_value() -> None:
+    figure = load_case_file(GRAMMAR).case.subjects[0].count[0]
+    assert (figure.value, figure.at_least, figure.at_most) == ("unknown", 40000, None)
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "{low: 10, at_least: 12, unit: u, sources: [S2], confidence: reported}",
+        "{at_least: 12, at_most: 10, unit: u, sources: [S2], confidence: reported}",
+        "{value: 9, at_least: 10, unit: u, sources: [S2], confidence: reported}",
+        "{value: 11, low: 1, high: 10, unit: u, sources: [S2], confidence: reported}",
+    ],
+    ids=["range-and-bound", "bounds-crossed", "value-below-bound", "value-above-range"],
+)
+def test_a_figure_whose_bounds_disagree_is_refused(figure: str) -> None:
+    assert [code for code, _line in codes(with_count(figure))] == ["PIA-E012"]
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("2025-05", "2025-05"),
+        ("{earliest: 2022-10, latest: 2023-03, approximate: true}", "2022-10~/2023-03~"),
+        ("{earliest: 2022-10, latest: 2023-03}", "2022-10/2023-03"),
+        ("'2022-10/2023-03'", "2022-10/2023-03"),
+        ("{earliest: 2022, approximate: true}", "2022~"),
+        ("2022~", "2022~"),
+    ],
+)
+def test_dates_and_ranges_are_kept_in_one_written_form(written: str, kept: str) -> None:
+    text = GRAMMAR.read_text(encoding="utf-8").replace(
+        "date: {earliest: 2025-02, latest: 2025-04, approximate: true}", f"date: {written}"
+    )
+    assert load_case_text(text, "case.yaml").timeline[0].date == kept
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{earliest: 2023-03, latest: 2022-10}",
+        "'2022~/2023'",
+        "{earliest: 2022-13}",
+        "{latest: 2022}",
+    ],
+    ids=["reversed", "mixed-marks", "no-such-month", "no-earliest"],
+)
+def test_a_malformed_date_range_is_a_wrong_value(written: str) -> None:
+    text = GRAMMAR.read_text(encoding="utf-8").replace(
+        "date: {earliest: 2025-02, latest: 2025-04, approximate: true}", f"date: {written}"
+    )
+    assert [code for code, _line in codes(text)] == ["PIA-E012"]
+
+
+def test_a_ranged_date_counts_from_its_latest_bound() -> None:
+    """A flow active since "February to April 2025, approximately" is not taken to run in
+    March, when the sources cannot say it had begun; it runs from April."""
+    case = load_case_file(GRAMMAR).case
+    march = build_view(case, date(2025, 3, 15))
+    april = build_view(case, date(2025, 4, 1))
+    assert [f["id"] for f in march["flows"]] == []
+    assert [(f["id"], f["status"]) for f in april["flows"]] == [("transfer", "active")]
+
+
+def test_dates_read_in_words() -> None:
+    assert date_words("2022-10~/2023-03~") == "about 2022-10 to 2023-03"
+    assert date_words("2022~") == "about 2022"
+    assert date_words("2025-05") == "2025-05"

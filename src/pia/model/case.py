@@ -143,14 +143,48 @@ class Party(Sourced):
 
 
 class Figure(Sourced):
-    """A quantity as a source gives it: a value or ``unknown``, optionally a range."""
+    """A quantity as a source gives it: a value (or ``unknown``), a range (``low`` to ``high``),
+    or a one-sided bound ("more than 40,000" is ``at_least: 40000``; "up to 7 million" is
+    ``at_most: 7000000``). A bound or range may stand without a value."""
 
-    value: NumberOrUnknown
+    value: NumberOrUnknown = Field(
+        default="unknown", description="The figure, or unknown (where only bounds are given)."
+    )
     unit: Text
     approximate: bool = False
-    low: float | int | None = None
-    high: float | int | None = None
+    low: float | int | None = Field(default=None, description="The low end of a range.")
+    high: float | int | None = Field(default=None, description="The high end of a range.")
+    at_least: float | int | None = Field(
+        default=None, description='A lower bound the source gives ("more than", "over").'
+    )
+    at_most: float | int | None = Field(
+        default=None, description='An upper bound the source gives ("up to", "fewer than").'
+    )
     as_of: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _bounds_agree(self) -> Figure:
+        below = [b for b in (self.low, self.at_least) if b is not None]
+        above = [b for b in (self.high, self.at_most) if b is not None]
+        if self.low is not None and self.at_least is not None:
+            raise PydanticCustomError(
+                "figure_bounds", "give low (a range) or at_least (a bound), not both", {}
+            )
+        if self.high is not None and self.at_most is not None:
+            raise PydanticCustomError(
+                "figure_bounds", "give high (a range) or at_most (a bound), not both", {}
+            )
+        if below and above and max(below) > min(above):
+            raise PydanticCustomError(
+                "figure_bounds", "the lower bound is above the upper bound", {}
+            )
+        if isinstance(self.value, int | float) and (
+            any(self.value < b for b in below) or any(self.value > b for b in above)
+        ):
+            raise PydanticCustomError(
+                "figure_bounds", "the value {value} lies outside its bounds", {"value": self.value}
+            )
+        return self
 
 
 class Claim(Sourced):

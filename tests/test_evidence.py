@@ -133,6 +133,8 @@ def test_the_report_prints_partial_counts_and_recommendations() -> None:
     html = render_text("html", assess(case_file.case, rubrics), case_file, rubrics)
     assert "5 of 12 requirements met" in html
     assert "Recommended to Sending agency: Log every disclosure" in html
+    assert "• Logging covers requests but not disclosures." in html
+    assert '• Three of the logged requests named no statute. <span class="cite">' in html
 
 
 def test_internal_notes_never_print_in_any_report_format(tmp_path: Path) -> None:

@@ -364,8 +364,8 @@ def case_format_reference() -> str:
         "- *date*: a full calendar date, `YYYY-MM-DD` (`as_of: 2025-06-01`).",
         "- *partial date*: a date known to the day, the month or only the year: `2025`, "
         "`2025-05` or `2025-05-12`; or a range of them where the sources give no more, such as "
-        "\"late 2022 or early 2023\": `{earliest: 2022-10, latest: 2023-03}`, with "
-        "`approximate: true` for \"about\" (a single approximate date is "
+        '"late 2022 or early 2023": `{earliest: 2022-10, latest: 2023-03}`, with '
+        '`approximate: true` for "about" (a single approximate date is '
         "`{earliest: 2022, approximate: true}`). pia keeps a range in its EDTF (ISO 8601-2) "
         "form, which may also be written directly: `2022-10/2023-03`, `2022~`, "
         "`2022-10~/2023-03~`.",

@@ -429,6 +429,15 @@ class Recommendation(Sourced):
     )
 
 
+class OversightFinding(Sourced):
+    """What an oversight body found, with the sources that report it (the long form of an item
+    of ``findings``; a plain sentence is the short form)."""
+
+    label_field: ClassVar[str] = "statement"
+
+    statement: Text
+
+
 class Oversight(Sourced):
     """An oversight body acting on the arrangement: an audit, an inquiry, a report, a letter."""
 
@@ -444,7 +453,11 @@ class Oversight(Sourced):
     activity: Text
     date: PartialDate | Literal["unknown"]
     outcome: Literal["requested", "ongoing", "completed", "refused", "unknown"]
-    findings: tuple[Text, ...] = ()
+    findings: tuple[Text | OversightFinding, ...] = Field(
+        default=(),
+        description="What the body found: sentences, or {statement, sources, confidence} where "
+        "a finding has sources of its own.",
+    )
     recommendations: tuple[Recommendation, ...] = Field(
         default=(),
         description="What the body recommended, each with its sources, addressee and dated "

@@ -8,9 +8,10 @@ attachments, which are pia's own work). The HTML is the exact text pia hands to 
 this case, written once through the library before timing. The ratio of the medians says what pia
 adds on top of the rendering it cannot avoid (target: at most 1.15).
 
-With ``--baseline COMMIT`` the same command is also timed on that commit's ``src/`` (extracted
-with ``git archive`` into a temporary folder, run with the same interpreter), and the ratio of
-this tree's median to it is printed too (target against b7f4b5f: at most 0.35).
+With ``--baseline COMMIT`` the same command is also timed on that commit: its ``src/`` and its
+copy of the case (the case format changes between commits), extracted with ``git archive`` into a
+temporary folder and run with the same interpreter. The ratio of this tree's median to it is
+printed too (target against b7f4b5f: at most 0.35).
 
 The runs alternate (pia, floor, baseline, pia, floor, ...) so that machine load affects each
 alike; each row is one run. Peak memory is each child's own maximum resident set
@@ -78,14 +79,17 @@ def final_html(case: Path, out: Path) -> Path:
     return target
 
 
-def baseline_src(commit: str, into: Path) -> Path:
-    """``src/`` of ``commit``, extracted (not checked out) into ``into``."""
+def extract(commit: str, paths: Sequence[str], into: Path) -> Path:
+    """``paths`` as they are at ``commit``, extracted (not checked out) under ``into``."""
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "src"], cwd=ROOT, capture_output=True, check=True
+        ["git", "archive", "--format=tar", commit, *paths],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
-    return into / "src"
+    return into
 
 
 def with_path(src: Path) -> dict[str, str]:
@@ -117,8 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
         ]
         if args.baseline:
-            src = baseline_src(args.baseline, out / "baseline")
-            base = [sys.executable, "-m", "pia.cli", "assess", case, "--out", str(out / "base")]
+            relative = str(Path(case).relative_to(ROOT))
+            then = extract(args.baseline, ["src", relative], out / "baseline")
+            src, then_case = then / "src", str(then / relative)
+            base = [sys.executable, "-m", "pia.cli", "assess", then_case, "--out", str(out / "b")]
             commands.append((f"pia assess at {args.baseline}", base, with_path(src)))
         rows = [(label, []) for label, _, _ in commands]
         for _ in range(args.runs):

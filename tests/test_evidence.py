@@ -132,6 +132,8 @@ def test_the_report_prints_partial_counts_and_recommendations() -> None:
     rubrics = load_rubrics()
     html = render_text("html", assess(case_file.case, rubrics), case_file, rubrics)
     assert "5 of 12 requirements met" in html
+    # a citation in the long form says how surely it supports the entry
+    assert '<a href="#src-S2">S2</a> (reported)' in html
     assert "Recommended to Sending agency: Log every disclosure" in html
     assert "• Logging covers requests but not disclosures." in html
     assert '• Three of the logged requests named no statute. <span class="cite">' in html

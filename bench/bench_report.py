@@ -8,9 +8,10 @@ attachments, which are pia's own work). The HTML is the exact text pia hands to 
 this case, written once through the library before timing. The ratio of the medians says what pia
 adds on top of the rendering it cannot avoid (target: at most 1.15).
 
-With ``--baseline COMMIT`` the same command is also timed on that commit: its ``src/`` and its
-copy of the case (the case format changes between commits), extracted with ``git archive`` into a
-temporary folder and run with the same interpreter. The ratio of this tree's median to it is
+With ``--baseline COMMIT`` the same command is also timed on that commit: its tree (its ``src/``,
+its rubrics wherever they lived, and its copy of the case, since the case format changes between
+commits), extracted with ``git archive`` into a temporary folder and run there with the same
+interpreter. The ratio of this tree's median to it is
 printed too (target against b7f4b5f: at most 0.35).
 
 The runs alternate (pia, floor, baseline, pia, floor, ...) so that machine load affects each
@@ -57,11 +58,13 @@ Path(sys.argv[2]).write_text(render_html(a, cf.case, for_pdf=True), encoding="ut
 MIN_RUNS = 3
 
 
-def run(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+def run(
+    command: Sequence[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one fresh process."""
     start = time.perf_counter()
     child = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -79,13 +82,10 @@ def final_html(case: Path, out: Path) -> Path:
     return target
 
 
-def extract(commit: str, paths: Sequence[str], into: Path) -> Path:
-    """``paths`` as they are at ``commit``, extracted (not checked out) under ``into``."""
+def extract(commit: str, into: Path) -> Path:
+    """The tree of ``commit``, extracted (not checked out) under ``into``."""
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, *paths],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
+        ["git", "archive", "--format=tar", commit], cwd=ROOT, capture_output=True, check=True
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
@@ -112,24 +112,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         html = final_html(Path(case), out)
-        commands: list[tuple[str, list[str], dict[str, str] | None]] = [
-            ("pia assess (pdf)", [*pia, "--out", str(out / "pia")], None),
+        commands: list[tuple[str, list[str], dict[str, str] | None, Path]] = [
+            ("pia assess (pdf)", [*pia, "--out", str(out / "pia")], None, ROOT),
             (
                 "floor (WeasyPrint only)",
                 [sys.executable, "-c", FLOOR, str(html), str(out / "f.pdf")],
                 None,
+                ROOT,
             ),
         ]
         if args.baseline:
-            relative = str(Path(case).relative_to(ROOT))
-            then = extract(args.baseline, ["src", relative], out / "baseline")
-            src, then_case = then / "src", str(then / relative)
+            then = extract(args.baseline, out / "baseline")
+            then_case = str(then / Path(case).relative_to(ROOT))
             base = [sys.executable, "-m", "pia.cli", "assess", then_case, "--out", str(out / "b")]
-            commands.append((f"pia assess at {args.baseline}", base, with_path(src)))
-        rows = [(label, []) for label, _, _ in commands]
+            label = f"pia assess at {args.baseline}"
+            commands.append((label, base, with_path(then / "src"), then))
+        rows = [(label, []) for label, _, _, _ in commands]
         for _ in range(args.runs):
-            for (_, command, env), (_, results) in zip(commands, rows, strict=True):
-                results.append(run(command, env))
+            for (_, command, env, cwd), (_, results) in zip(commands, rows, strict=True):
+                results.append(run(command, env, cwd))
     width = max(len(label) for label, _ in rows)
     print(f"{Path(args.case).name}: {args.runs} runs each, alternating, fresh processes")
     print(

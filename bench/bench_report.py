@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{Path(args.case).name}: {args.runs} runs each, alternating, fresh processes")
     print(
         f"{'':<{width}}  "
-        + "  ".join(f"run {i + 1:>2}" for i in range(args.runs))
+        + "  ".join(f"{f'run {i + 1}':>7}" for i in range(args.runs))
         + "   median  peak RSS"
     )
     medians: dict[str, float] = {}

@@ -100,7 +100,7 @@ def derived_value(a: Assessment, qualified: str) -> float:
 
 @pytest.mark.parametrize(
     "qualified",
-    ["core.purpose-limitation", "core.oversight", "core.transparency", "core.legal-basis"],
+    ["core.purpose-limitation", "core.oversight", "core.transparency"],
 )
 def test_ice_irs_scores_below_the_state_exchange(
     qualified: str, results: dict[str, Assessment]
@@ -141,6 +141,20 @@ def test_oversight_differs_because_audits_recur_and_questions_were_refused(
     assert state(ice, "core.oversight", "oversight-refused") == "true"
     assert state(ice, "core.oversight", "recurring-audit") == "false"
     assert state(state_exchange, "core.oversight", "recurring-audit") == "true"
+
+
+def test_legal_basis_differs_because_court_orders_blocked_only_the_ice_irs_flows(
+    results: dict[str, Assessment],
+) -> None:
+    """ICE-IRS: a stay and an injunction blocked the disclosure (capping the level). The state
+    exchange: no source describes litigation, so whether a court blocked it is not established
+    and its derived level is not demonstrated (the assessor's judgment governs)."""
+    ice, state_exchange = results["ice-irs"], results["irs-state-exchange"]
+    assert state(ice, "core.legal-basis", "court-relief-granted") == "true"
+    assert state(state_exchange, "core.legal-basis", "court-relief-granted") == "unknown"
+    legal_basis = criterion(state_exchange, "core.legal-basis")
+    assert (legal_basis.basis, legal_basis.governed_by) == ("not_demonstrated", "judgment")
+    assert criterion(ice, "core.legal-basis").basis == "established"
 
 
 def test_transparency_differs_because_only_the_state_exchange_is_publicly_noticed(

@@ -41,7 +41,6 @@ def comparable(outcome: Outcome) -> tuple[object, ...]:
         outcome.truth,
         outcome.reads,
         outcome.evidence,
-        outcome.unknown_paths,
         outcome.error is None,
     )
 

@@ -135,7 +135,7 @@ def test_removing_the_stay_moves_legal_basis_and_exits_1(
     moved, facts = out.split("\nFacts changed\n")
     assert "core.legal-basis (Legal basis): Not met → Partially met" in moved
     assert "court-relief-granted: true → false" in moved
-    assert f"- removed {STAY} (litigation.rulings; read kind, outcome)" in moved
+    assert f"- removed {STAY} (litigation.rulings; read id, kind, outcome)" in moved
     assert f"- removed {STAY} (in lit-ctr)" in facts
     assert "Both versions judged as of 2026-01-01 (--as-of)." in out
 
@@ -158,8 +158,15 @@ def test_moved_criterion_names_the_indicator_and_the_ruling_behind_it(
         "true",
         "false",
     )
-    (fact,) = indicator.facts
-    assert (fact.entry, fact.change, fact.sources) == (STAY, "removed", STAY_SOURCES)
+    # the ruling, and the flow and authority histories whose `by` named it (the relief is read
+    # from what the order blocked, not from the ruling alone)
+    removed = [f for f in indicator.facts if f.change == "removed"]
+    assert [(f.entry, f.sources) for f in removed] == [(STAY, STAY_SOURCES)]
+    assert {f.entry for f in indicator.facts if f.change == "changed"} == {
+        "a-irs-address-policy",
+        "a-mou",
+        "f-irs-ice-2025-08-07",
+    }
 
 
 def test_removed_ruling_is_listed_as_a_removed_fact_with_its_sources(stay_diff: CaseDiff) -> None:

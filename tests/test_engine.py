@@ -16,6 +16,7 @@ import pytest
 from helpers import DATA, criterion, indicator
 from pia.cel.rubric import LoadedRubric, load_rubric, load_rubrics
 from pia.engine import assess
+from pia.engine.sensitivity import candidate_values
 from pia.load.case import load_case, load_case_text
 from pia.model.assessment import (
     Assessment,
@@ -23,6 +24,7 @@ from pia.model.assessment import (
     EvidenceRef,
     IndicatorResult,
 )
+from pia.model.case import Authority, Notice, Safeguard
 from pia.model.diagnostics import DiagnosticError
 from pia.render.json import parse_json, render_json
 
@@ -297,35 +299,111 @@ def test_residual_risk_keeps_the_inherent_severity(judged: Assessment) -> None:
     assert (k1.inherent_likelihood, k1.residual_likelihood, k1.residual_severity) == (3, 2, 3)
 
 
+def test_a_risk_whose_level_does_not_move_names_the_safeguard_that_verified_would_move_it(
+    judged: Assessment,
+) -> None:
+    """K2 (L3 x S2) keeps its moderate level: sg-ver is verified, sg-new unknown. Verified,
+    sg-new would take it to L1, low."""
+    k2 = next(r for r in judged.risks if r.id == "K2")
+    assert (k2.inherent_level, k2.residual_level) == ("moderate", "moderate")
+    assert [
+        (e.safeguard, e.status, e.residual_likelihood, e.residual_level) for e in k2.if_verified
+    ] == [("sg-new", "unknown", 1, "low")]
+
+
+def test_a_risk_that_moves_needs_no_safeguard_named(judged: Assessment) -> None:
+    k1 = next(r for r in judged.risks if r.id == "K1")
+    assert (k1.inherent_level, k1.residual_level, k1.if_verified) == ("high", "moderate", ())
+
+
+def test_a_risk_carries_its_treatment_owner_and_target_where_the_case_gives_them(
+    rubric: LoadedRubric,
+) -> None:
+    text = (
+        (ENGINE / "judged.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "    mitigations: [sg-ver, sg-new]\n",
+            "    mitigations: [sg-ver, sg-new]\n    treatment: reduce\n    owner: receiver\n"
+            "    target: {likelihood: 1, severity: 2, by: 2026-06}\n",
+        )
+    )
+    risks = assess(load_case_text(text, "treated.yaml"), [rubric]).risks
+    k1, k2 = (next(r for r in risks if r.id == k) for k in ("K1", "K2"))
+    assert (k2.treatment, k2.owner, k2.target and k2.target.level, k2.target and k2.target.by) == (
+        "reduce",
+        "receiver",
+        "low",
+        "2026-06",
+    )
+    assert (k1.treatment, k1.owner, k1.target) == (None, None, None)
+
+
 # --- sensitivity -----------------------------------------------------------------------------
 
 
 def test_sensitivity_ranks_unknown_facts_by_what_settling_them_moves(judged: Assessment) -> None:
-    """N1.provided moves a criterion and the rating (1 + 3), sg-new.status a residual risk (2),
-    each retention fact one criterion (1)."""
+    """sg-new.status moves a residual risk (2), N1.provided one criterion (1): the rating is
+    already the best band on the governing levels (test.retention is judged good). The
+    retention facts move only test.retention's derived level, which the judgment governs, so
+    they move nothing."""
     assert [(s.fact, s.impact) for s in judged.sensitivity] == [
-        ("N1.provided", 4),
         ("sg-new.status", 2),
-        ("RT1.disposal", 1),
-        ("RT1.period", 1),
+        ("N1.provided", 1),
     ]
 
 
-def test_sensitivity_shows_the_movement_each_value_would_cause(judged: Assessment) -> None:
-    item = judged.sensitivity[0]
-    assert [(m.value, m.criteria, m.ratings) for m in item.outcomes] == [
+def test_sensitivity_shows_every_value_that_moves_something_better_or_worse(
+    judged: Assessment,
+) -> None:
+    item = next(s for s in judged.sensitivity if s.fact == "N1.provided")
+    assert [(m.setting, m.direction, m.criteria, m.ratings) for m in item.outcomes] == [
         (
-            "true",
+            "provided: true",
+            "improves",
             (Change(id="test.notice", before="unknown", after="good"),),
-            (Change(id="test", before="weak", after="fine"),),
+            (),
         ),
-        ("false", (Change(id="test.notice", before="unknown", after="poor"),), ()),
+        (
+            "provided: false",
+            "worsens",
+            (Change(id="test.notice", before="unknown", after="poor"),),
+            (),
+        ),
     ]
     assert (item.entry, item.field) == ("N1", "provided")
 
 
+def test_a_negative_statement_is_settled_by_its_field_not_its_wording(rubric: LoadedRubric) -> None:
+    """A notice whose statement says none was found: settling ``provided`` true means a notice
+    was provided, which improves the result; it never reads as "no notice was found" being
+    confirmed."""
+    text = (ENGINE / "judged.yaml").read_text(encoding="utf-8")
+    negative = text.replace(
+        "statement: A routine use may cover the flow.",
+        "statement: No routine-use notice was found.",
+    )
+    item = next(
+        s
+        for s in assess(load_case_text(negative, "negative.yaml"), [rubric]).sensitivity
+        if s.fact == "N1.provided"
+    )
+    assert item.statement == "No routine-use notice was found."
+    assert [(m.setting, m.direction) for m in item.outcomes] == [
+        ("provided: true", "improves"),
+        ("provided: false", "worsens"),
+    ]
+
+
+def test_a_judged_criterion_keeps_its_governing_level_whatever_a_fact_settles_to(
+    judged: Assessment,
+) -> None:
+    moved = {c.id for s in judged.sensitivity for m in s.outcomes for c in m.criteria}
+    assert "test.retention" not in moved
+
+
 def test_sensitivity_names_sources_readers_and_where_to_look(judged: Assessment) -> None:
-    item = judged.sensitivity[0]
+    item = next(s for s in judged.sensitivity if s.fact == "N1.provided")
     assert (item.kind, item.sources, item.read_by, item.where_to_look) == (
         "unknown",
         ("S1",),
@@ -338,8 +416,8 @@ def test_sensitivity_shows_a_residual_risk_a_safeguard_status_would_move(
     judged: Assessment,
 ) -> None:
     item = next(s for s in judged.sensitivity if s.fact == "sg-new.status")
-    assert [(m.value, m.risks) for m in item.outcomes] == [
-        ("verified", (Change(id="K2", before="moderate", after="low"),))
+    assert [(m.value, m.direction, m.risks) for m in item.outcomes] == [
+        ("verified", "improves", (Change(id="K2", before="moderate", after="low"),))
     ]
 
 
@@ -402,3 +480,24 @@ def test_criteria_come_in_rubric_order_with_qualified_ids(judged: Assessment) ->
         "test.safeguarded",
         "test.notice",
     ]
+
+
+def test_a_fact_is_settled_to_every_value_the_format_allows_but_unknown_and_its_own() -> None:
+    assert candidate_values(Safeguard, "status") == [
+        "stated",
+        "implemented",
+        "verified",
+        "disputed",
+        "failed",
+        "absent",
+    ]
+    assert candidate_values(Safeguard, "status", "disputed") == [
+        "stated",
+        "implemented",
+        "verified",
+        "failed",
+        "absent",
+    ]
+    assert candidate_values(Notice, "provided") == [True, False]
+    assert "enjoined" in candidate_values(Authority, "standing")
+    assert candidate_values(Notice, "no_such_field") == []

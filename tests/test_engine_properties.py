@@ -270,6 +270,12 @@ def case_dicts(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def listed(data: dict[str, Any], section: str) -> list[Any]:
+    """A section's entries in a case dict: none when it is left out or written ``unknown``."""
+    value = data.get(section, [])
+    return value if isinstance(value, list) else []
+
+
 def to_case(data: dict[str, Any]) -> Case:
     return Case.model_validate_json(json.dumps(data))
 
@@ -345,8 +351,8 @@ SHUFFLED = (
 def test_result_does_not_depend_on_the_order_of_entries(data: dict[str, Any], rnd: Any) -> None:
     shuffled = copy.deepcopy(data)
     for section in SHUFFLED:
-        rnd.shuffle(shuffled.get(section, []))
-        for entry in shuffled.get(section, []):
+        rnd.shuffle(listed(shuffled, section))
+        for entry in listed(shuffled, section):
             for field in ("controls", "mitigations", "purposes", "authorities"):
                 if isinstance(entry.get(field), list):
                     rnd.shuffle(entry[field])
@@ -410,12 +416,12 @@ def known_facts(data: dict[str, Any]) -> Iterator[Callable[[dict[str, Any]], Non
         return apply
 
     for section, fields in TRI_FIELDS.items():
-        for i, entry in enumerate(data.get(section, [])):
+        for i, entry in enumerate(listed(data, section)):
             for field in fields:
                 if field in entry and entry[field] != "unknown":
                     yield set_field(section, i, field)
     for section, field in HISTORY_FIELDS.items():
-        for i, entry in enumerate(data.get(section, [])):
+        for i, entry in enumerate(listed(data, section)):
             for j, state in enumerate(entry.get(field, [])):
                 if state["status"] != "unknown":
                     yield set_state(section, i, field, j)

@@ -102,7 +102,26 @@ def test_deciding_indicators_and_entries_are_marked(capsys: pytest.CaptureFixtur
         "* in-force",
         "* enjoined",
     ]
-    assert "evidence: *A1 (authorities, confirmed)" in out
+    assert "decided by: *A1 (authorities, confirmed)" in out
+
+
+def test_entries_that_decided_an_indicator_are_told_apart_from_those_merely_read(
+    ice: tuple[object, object, object],
+) -> None:
+    """core.transparency/notice-missing is true because of one notice: the other notices were
+    read and did not decide it."""
+    case, rubrics, assessment = ice
+    result, _ = find_criterion(assessment, "core.transparency")  # type: ignore[arg-type]
+    assert result is not None
+    expl = explain_criterion(assessment, rubrics, result, case)  # type: ignore[arg-type]
+    line = next(x for x in expl.indicators if x.result.id == "notice-missing")
+    decided = [e.entry for e in line.result.evidence]
+    assert decided == ["n-aug-2025-transfer"]
+    assert "n-sorn" in line.also_read
+    assert not set(decided) & set(line.also_read)
+    text = "\n".join(explanation_lines(expl, {}, "2026-12-02", width=200))
+    assert "decided by: *n-aug-2025-transfer" in text
+    assert "also read, not deciding: n-cmppa-matching-notice" in text
 
 
 def test_an_indicator_that_cannot_move_the_level_is_not_deciding(

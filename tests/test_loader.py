@@ -15,19 +15,22 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Literal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from expectations import expected_problems, fixture_param
 from helpers import ROOT
 from pia.load.case import load_case, load_case_text
 from pia.load.files import read_text
+from pia.load.located import load_located
 from pia.load.references import iter_refs
+from pia.load.schema import as_tuples, schema_diagnostics
 from pia.model.case import ID_SECTIONS, Case
-from pia.model.common import partial_end, partial_start
+from pia.model.common import Model, Ref, partial_end, partial_start
 from pia.model.diagnostics import RULES_BY_CODE, Diagnostic, DiagnosticError
 
 INVALID_DIR = ROOT / "tests" / "data" / "invalid"
@@ -84,6 +87,75 @@ def test_unknown_field_suggests_the_closest_field() -> None:
 def test_dangling_reference_suggests_the_closest_id() -> None:
     (problem,) = diagnostics_of(INVALID_DIR / "e020-dangling-party.yaml")
     assert "did you mean 'receiver'?" in problem.format()
+
+
+def test_schema_and_reference_errors_come_in_one_run_and_in_plain_words() -> None:
+    problems = diagnostics_of(INVALID_DIR / "schema-and-reference-errors.yaml")
+    assert [d.code for d in problems] == ["PIA-E020", "PIA-E012"]
+    assert "expected a list of ids" in problems[1].message
+    assert "valid tuple" not in problems[1].message
+
+
+def test_a_misspelt_value_suggests_the_closest_allowed_one() -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace("kind: agreement", "kind: agreemnt", 1)
+    with pytest.raises(DiagnosticError) as info:
+        load_case_text(text, "misspelt.yaml")
+    (problem,) = info.value.diagnostics
+    assert problem.message.startswith("sources.0.kind: expected one of: statute,")
+    assert problem.message.endswith("did you mean 'agreement'?")
+
+
+def test_a_fact_dated_after_as_of_loads_when_its_entry_is_marked_planned() -> None:
+    text = (INVALID_DIR / "e023-date-after-as-of.yaml").read_text(encoding="utf-8")
+    planned = text.replace(
+        "      - status: stated\n", "      - status: stated\n        planned: true\n"
+    )
+    assert planned != text
+    case = load_case_text(planned, "planned.yaml")
+    assert case.safeguards[0].status[0].planned
+
+
+def test_the_sign_off_date_may_follow_as_of() -> None:
+    text = (
+        MINIMAL.read_text(encoding="utf-8")
+        + "sign_off: {prepared_by: A. Analyst, date: 2025-07-01}\n"
+    )
+    assert load_case_text(text, "signed.yaml").sign_off is not None
+
+
+class _MaybeUnknownList(Model):
+    """A list of references that may also be written ``unknown``, as the open-world format
+    allows, and a list of an enumeration."""
+
+    subjects: tuple[Annotated[str, Ref("subject")], ...] | Literal["unknown"] = ()
+    roles: tuple[Literal["discloser", "recipient"], ...] = ()
+
+
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [
+        (
+            "subjects: everyone\n",
+            ["subjects: expected a list of ids or `unknown` (write [] for none), found 'everyone'"],
+        ),
+        ("subjects: [1]\n", ["subjects.0: expected text, found 1"]),
+        (
+            "roles: [recipeint]\n",
+            [
+                "roles.0: expected one of: discloser, recipient, found 'recipeint'; "
+                "did you mean 'recipient'?"
+            ],
+        ),
+    ],
+)
+def test_a_list_that_may_be_unknown_fails_in_one_plain_message(
+    text: str, messages: list[str]
+) -> None:
+    located = load_located(text, "x.yaml")
+    with pytest.raises(ValidationError) as info:
+        _MaybeUnknownList.model_validate(as_tuples(located.data))
+    found = schema_diagnostics(info.value, located, _MaybeUnknownList)
+    assert [d.message for d in found] == messages
 
 
 def test_duplicate_id_names_the_first_declaration() -> None:

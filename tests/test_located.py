@@ -159,8 +159,20 @@ def test_keys_that_yaml_1_1_reads_as_booleans_or_quoted_numbers_are_strings(key:
     assert load(f"{key}: x\n").data == {key.strip('"'): "x"}
 
 
-def test_yaml_syntax_error_is_located() -> None:
-    assert problems("a: [1, 2\nb: 3\n") == [("PIA-E001", 2, 2)]
+def test_an_unclosed_list_points_at_its_opening_bracket() -> None:
+    assert problems("a: [1, 2\nb: 3\n") == [("PIA-E001", 1, 4)]
+
+
+def test_an_unclosed_quote_points_at_its_opening_line_not_the_end_of_the_file() -> None:
+    assert problems('a: x\nb: "never closed\nc: y\nd: z\n') == [("PIA-E001", 2, 4)]
+
+
+def test_libyaml_messages_are_put_in_plain_words_with_a_hint() -> None:
+    with pytest.raises(DiagnosticError) as info:
+        load('a: x\nb: "never closed\n')
+    (problem,) = info.value.diagnostics
+    assert problem.message.startswith("a quoted value opened here is never closed")
+    assert problem.hint is not None
 
 
 def test_tab_indentation_is_a_syntax_error() -> None:

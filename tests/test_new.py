@@ -21,10 +21,11 @@ from pia.cli import cli, main
 from pia.load.case import load_case_text
 from pia.load.located import load_located
 from pia.model.case import Case
+from pia.model.facts import is_unknown_list
 
 TODAY = date(2025, 6, 1)
-#: ``section: []`` (or ``{}``) followed by a commented example, indented under it.
-EXAMPLE = re.compile(r"^(?P<key>\w+): (?:\[\]|\{\})\n(?P<body>(?:#   .*\n)+)", re.MULTILINE)
+#: ``section: unknown`` (or ``[]``, ``{}``) followed by a commented example, indented under it.
+EXAMPLE = re.compile(r"^(?P<key>\w+): (?:unknown|\[\]|\{\})\n(?P<body>(?:#   .*\n)+)", re.MULTILINE)
 
 
 def text_of(case_id: str = "acme-benefits", title: str | None = None, **answers: str) -> str:
@@ -73,7 +74,13 @@ def test_every_section_has_a_hint_comment() -> None:
 def test_commented_examples_validate_when_uncommented() -> None:
     text = text_of()
     examples = list(EXAMPLE.finditer(text))
-    assert {m["key"] for m in examples} >= {"oversight", "litigation", "risks", "judgments"}
+    assert {m["key"] for m in examples} >= {
+        "systems",
+        "oversight",
+        "litigation",
+        "risks",
+        "judgments",
+    }
     for m in examples:
         body = "".join(line[2:] + "\n" for line in m["body"].splitlines())
         case = load_case_text(text.replace(m.group(), f"{m['key']}:\n{body}"), "x.yaml")
@@ -86,6 +93,19 @@ def test_facts_start_unknown() -> None:
     assert case.flows[0].bulk == "unknown"
     assert case.retention[0].period == "unknown"
     assert case.notice[0].provided == "unknown"
+
+
+def test_sections_without_entries_start_unknown_not_empty() -> None:
+    """Open world: the skeleton never says "none" for the author; `[]` is theirs to write."""
+    case = load_case_text(text_of(), "x.yaml")
+    for section in ("systems", "oversight", "litigation", "disputes", "timeline", "risks"):
+        assert is_unknown_list(getattr(case, section)), section
+    flow = case.flows[0]
+    assert is_unknown_list(flow.via)
+    assert is_unknown_list(flow.systems)
+    assert (flow.kind, flow.direction) == ("unknown", "unknown")
+    assert case.data[0].sensitivity == "unknown"
+    assert is_unknown_list(case.safeguards[0].controls)
 
 
 def test_answers_name_the_parties_and_become_their_ids() -> None:

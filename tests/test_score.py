@@ -307,4 +307,5 @@ def test_scoring_rules_printed_in_reports_name_every_step() -> None:
         "One governing level per criterion",
         "Criteria to a rubric rating",
         "Risks",
+        "What would change the rating",
     ]

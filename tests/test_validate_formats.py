@@ -90,8 +90,8 @@ def test_summary_line(counts: tuple[int, int, int, int, int], line: str) -> None
 def test_text_ends_with_the_summary_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--strict", relative(W104), relative(TWO_ERRORS))
     assert code == 2
-    assert out.splitlines()[-1] == "2 errors, 3 warnings in 2 files"
-    assert len(err.splitlines()) == 5
+    assert out.splitlines()[-1] == "2 errors, 3 warnings, 1 info in 2 files"
+    assert len(err.splitlines()) == 6
 
 
 @pytest.mark.usefixtures("at_root")
@@ -141,8 +141,8 @@ def test_json_lists_files_diagnostics_waivers_and_counts(
     (checked,) = document["files"]
     found = [(d["code"], d["line"], d["col"], d["rule"]) for d in checked["diagnostics"]]
     stale = [("PIA-W106", 6, 8, "stale-as-of")]  # validate reads the clock; the fixture is old
-    assert [f for f in found if f not in stale] == [("PIA-W104", 48, 18, "flow-without-authority")]
-    assert [(w["code"], w["line"]) for w in checked["waived"]] == [("PIA-W104", 34)]
+    assert [f for f in found if f not in stale] == [("PIA-W104", 64, 18, "flow-without-authority")]
+    assert [(w["code"], w["line"]) for w in checked["waived"]] == [("PIA-W104", 44)]
     assert checked["waived"][0]["reason"].startswith("The sources (S1)")
     assert document["counts"] == {
         "errors": 0,
@@ -230,7 +230,7 @@ def test_sarif_waived_finding_is_suppressed_with_the_reason() -> None:
     results = sarif_of([ENTRY_WAIVER])["runs"][0]["results"]  # type: ignore[index]
     suppressed = [r for r in results if "suppressions" in r]
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in suppressed] == [
-        34
+        44
     ]
     (suppression,) = suppressed[0]["suppressions"]
     assert suppression["kind"] == "inSource"
@@ -294,7 +294,13 @@ def test_github_workflow_command(diagnostic: Diagnostic, line: str) -> None:
 def test_github_format_prints_only_workflow_commands(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--format", "github", "--strict", relative(W104))
     assert (code, err) == (1, "")
-    assert [line.split(" ", 1)[0] for line in out.splitlines()] == ["::warning"] * 3
+    # the stale date, the left-out authority list as an unknown fact (a notice), two W104
+    assert [line.split(" ", 1)[0] for line in out.splitlines()] == [
+        "::warning",
+        "::notice",
+        "::warning",
+        "::warning",
+    ]
 
 
 # --- [tool.pia] in pyproject.toml ------------------------------------------------------------
@@ -313,7 +319,9 @@ def codes(path: Path) -> list[str]:
     from datetime import date
 
     (checked,) = validate_files([path], strict=True, today=date(2025, 12, 1))
-    return [d.code for d in checked.diagnostics]
+    # warnings only: the fixture's left-out authority list is also an unknown fact (PIA-W107,
+    # info), which is not what selecting and ignoring codes is about
+    return [d.code for d in checked.diagnostics if d.severity != Severity.INFO]
 
 
 SETTINGS = [
@@ -361,5 +369,5 @@ def test_bad_settings_are_one_located_error_exit_2(
     assert first.endswith("[PIA-E060]")
     assert "Traceback" not in err
     # the case is still linted, without the settings (W106: validate reads the clock)
-    assert {r.rsplit(" ", 1)[-1] for r in rest} <= {"[PIA-W104]", "[PIA-W106]"}
+    assert {r.rsplit(" ", 1)[-1] for r in rest} <= {"[PIA-W104]", "[PIA-W106]", "[PIA-W107]"}
     assert any("[PIA-W104]" in r for r in rest)

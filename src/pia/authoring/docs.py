@@ -32,6 +32,7 @@ from pia.model.common import (
     Dated,
     Sourced,
 )
+from pia.model.facts import OPEN_WORLD_RULE, is_open_world, is_unknown_list
 from pia.model.introspect import Shape
 
 GENERATED_NOTE = (
@@ -159,10 +160,12 @@ def yaml_type(shape: Shape, link: Callable[[type[BaseModel]], str]) -> str:
     if item is not None:
         kind = item.ref()
         if kind is not None:
-            return "list of " + ref_words(kind, plural=True)
-        if item.literals():
-            return "list, each " + yaml_type(item, link)
-        return "list of " + yaml_type(item, link)
+            text = "list of " + ref_words(kind, plural=True)
+        elif item.literals():
+            text = "list, each " + yaml_type(item, link)
+        else:
+            text = "list of " + yaml_type(item, link)
+        return text + (", or `unknown`" if is_open_world(shape.metadata) else "")
     value = shape.value()
     if value is not None:
         return "mapping of keys to " + yaml_type(value, link)
@@ -208,6 +211,8 @@ def default_words(info: FieldInfo) -> str:
     default = info.default
     if default is None or default is PydanticUndefined:
         return "optional"
+    if is_unknown_list(default):
+        return "optional, default `unknown` (left out: not established)"
     if isinstance(default, tuple) and not default:
         return "optional, default `[]`"
     return f"optional, default {code(_yaml_scalar(default))}"
@@ -350,14 +355,22 @@ def case_format_reference() -> str:
         "A field typed *party id* must name a declared party, and so on; *id of any entry* "
         "accepts an id declared in any section.",
         "",
-        "### `unknown`",
+        "### `unknown`: the open-world rule",
+        "",
+        OPEN_WORLD_RULE,
+        "",
+        "| in the case | means | an indicator reads it as |",
+        "|---|---|---|",
+        "| section or list left out | not established | unknown |",
+        "| `unknown` | not established | unknown |",
+        "| `[]` | known to be none | an empty list: `exists` is false |",
+        "| `[a, b]` | these, as far as the sources show | the entries named |",
         "",
         "Fields typed `true`, `false` or `unknown`, *number or `unknown`*, or with `unknown` "
-        "among their allowed values, accept the word `unknown`. It says the fact was looked for "
-        "and is not known, which is different from leaving an optional field out or a list "
-        "empty: an empty `notice` list says there is no notice, an entry with "
-        "`provided: unknown` says nobody knows. Rubric indicators read an unknown fact as "
-        "unknown, never as false (see [the CEL reference](cel.md)).",
+        "among their allowed values, accept the word `unknown` as well: an entry with "
+        "`provided: unknown` says nobody knows whether the notice was given. Rubric indicators "
+        "read an unknown fact as unknown, never as false (see [the CEL reference](cel.md)); so "
+        "write `[]` only where the sources show there is none.",
         "",
         "### Dates",
         "",
@@ -384,8 +397,8 @@ def case_format_reference() -> str:
         "entry or citation marked `inferred` (no source states it; the analyst reasons to it) "
         "needs a `basis` saying how. Rubric expressions see every citation as its id. "
         "`pia validate --strict` audits the sources: an entry `confirmed` only on "
-        "low-reliability sources (PIA-W120), a copy cited without its original (a source's "
-        "`mirror_of`, PIA-W121), two sources at one address (PIA-W122). An entry's `note` is "
+        "low-reliability sources (PIA-W121), a copy cited without its original (a source's "
+        "`mirror_of`, PIA-W122), two sources at one address (PIA-W123). An entry's `note` is "
         "printed for the reader; its `internal_note` never is.",
         "",
         "### Confidence",
@@ -534,7 +547,8 @@ def _cel_type(shape: Shape) -> str:
         return text + ("; or unknown" if "unknown" in values else "")
     item = shape.item()
     if item is not None:
-        return "list of " + _cel_type(item)
+        open_world = ", or unknown" if is_open_world(shape.metadata) else ""
+        return "list of " + _cel_type(item) + open_world
     if shape.value() is not None:
         return "map"
     model = shape.model()
@@ -623,7 +637,12 @@ VIEW_EXTRA_WORDS: dict[str, tuple[str, str]] = {
     "occurred": (
         "bool, or unknown",
         "whether the flow has carried data by the date (active, suspended or ended at some "
-        "point); true for a flow with no status history",
+        "point); for a flow with no status history, true if it has a `since`, else unknown",
+    ),
+    "status_by": (
+        "string (ruling id), null, or unknown",
+        "the ruling that set the status or standing in force (its `by`); null when none is "
+        "named, unknown when the status itself is unknown",
     ),
 }
 
@@ -750,8 +769,10 @@ def cel_reference() -> str:
         "",
         markdown_from_docstring(view_module.__doc__),
         "",
-        "Any text written exactly `unknown` in the case becomes unknown in the view. Optional "
-        "fields the case leaves out are `null`; lists it leaves out are empty.",
+        "Any text written exactly `unknown` in the case becomes unknown in the view. Lists and "
+        "sections the case leaves out are unknown too (the open-world rule: see "
+        "[the case format](case-format.md)); a list written `[]` is empty. Optional text and "
+        "dates the case leaves out are `null`.",
         "",
         "## Unknown: three-valued logic",
         "",

@@ -13,6 +13,7 @@ file, with a reason. Waivers that match nothing, or give no reason, are warnings
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,7 @@ from pia.model.diagnostics import (
     CLAIM_WITHOUT_SOURCE,
     CONFIRMED_ON_WEAK_SOURCES,
     FLOW_WITHOUT_AUTHORITY,
+    INHERENT_COUNTS_MITIGATION,
     MIRROR_CITED_ALONE,
     RISK_WITHOUT_MITIGATION,
     SAME_ADDRESS,
@@ -42,6 +44,7 @@ from pia.model.diagnostics import (
     Diagnostic,
     Rule,
 )
+from pia.model.entries import declared_entries
 from pia.model.validation import Waived
 from pia.model.waivers import Waiver
 
@@ -311,6 +314,47 @@ def risks_without_mitigation(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
+def inherent_counts_mitigation(ctx: LintContext) -> Iterator[Finding]:
+    """The inherent rating is before any safeguard: a rationale or basis that cites one of the
+    risk's own mitigations (by id, or through a source that, of the entries in its basis, none
+    cites but that mitigation does) counts the safeguard twice, once in the rating and once when
+    pia subtracts it."""
+    cited_by = {
+        d.id: {str(getattr(s, "source", s)) for s in getattr(d.entry, "sources", ())}
+        for d in declared_entries(ctx.case)
+    }
+    for i, risk in enumerate(ctx.case.risks):
+        own = {*risk.basis, *risk.subjects} - set(risk.mitigations)
+        explained = {s for entry in own for s in cited_by.get(entry, ())}
+        words = set(re.findall(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?", risk.rationale))
+        for sg in risk.mitigations:
+            at: tuple[str | int, ...]
+            if sg in risk.basis:
+                how, at = "its basis lists it", ("risks", i, "basis", risk.basis.index(sg))
+            elif sg in words:
+                how, at = "its rationale names it", ("risks", i, "rationale")
+            else:
+                # without a basis the case does not say what the rating rests on: a source the
+                # risk shares with a safeguard (say, the agreement itself) proves nothing
+                only = sorted(
+                    s
+                    for s in risk.sources
+                    if risk.basis and s in cited_by.get(sg, ()) and s not in explained
+                )
+                if not only:
+                    continue
+                cited = ", ".join(only)
+                how = f"it cites {cited}, which {sg!r} cites and no entry of its basis does"
+                at = ("risks", i, "sources", risk.sources.index(only[0]))
+            yield ctx.warn(
+                INHERENT_COUNTS_MITIGATION,
+                risk.id,
+                ctx.located.value_at(at),
+                f"the inherent rating of risk {risk.id!r} counts its mitigation {sg!r}: {how}",
+                "rate the risk before any safeguard; pia subtracts the mitigations itself",
+            )
+
+
 def _year_before(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
@@ -497,6 +541,7 @@ CHECKS: tuple[tuple[Rule, Check], ...] = (
     (WEAK_RATIONALE, weak_rationales),
     (FLOW_WITHOUT_AUTHORITY, flows_without_authority),
     (RISK_WITHOUT_MITIGATION, risks_without_mitigation),
+    (INHERENT_COUNTS_MITIGATION, inherent_counts_mitigation),
     (STALE_AS_OF, stale_as_of),
     (UNKNOWN_FACTS, unknowns_per_section),
     (CONFIRMED_ON_WEAK_SOURCES, confirmed_on_weak_sources),

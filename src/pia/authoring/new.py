@@ -1,9 +1,12 @@
 """The text of a new case file: every section of the case format, each with a hint.
 
 The skeleton is written by hand, not by ``yaml.dump``, so comments and field order are exact. It
-validates as written: facts are placeholders written ``unknown`` (confidence, status, period),
-prose is marked ``TODO:`` so it can be searched for, and sections whose entries cannot be written
-without asserting a fact (a court case, a risk rating) hold a commented example instead. Text the
+validates as written: facts are placeholders written ``unknown`` (confidence, status, period,
+kinds, lists of references), prose is marked ``TODO:`` so it can be searched for, and sections
+whose entries cannot be written without asserting a fact (a court case, a risk rating) are
+``unknown`` with a commented example: the open-world rule (:mod:`pia.model.facts`) reads
+``unknown`` as not established and ``[]`` as known to be none, so the skeleton never says "none"
+for the author. Text the
 user typed is quoted as a JSON string, which YAML reads back unchanged.
 """
 
@@ -22,6 +25,7 @@ from pia.model.case import (
     Authority,
     Case,
     DataElement,
+    Flow,
     FlowState,
     Notice,
     Oversight,
@@ -34,6 +38,8 @@ from pia.model.case import (
     Source,
     Standing,
     Subject,
+    System,
+    SystemState,
 )
 from pia.model.diagnostics import DiagnosticError
 from pia.model.introspect import literal_values
@@ -165,6 +171,7 @@ def skeleton(case_id: str, title: str | None, today: date, answers: Answers) -> 
         _identity(case_id, _clean(title or "", default_title(case_id)), today),
         _sources(),
         _parties(names, ids),
+        _systems(ids),
         _subjects(),
         _data(names, ids),
         _flows(ids),
@@ -195,8 +202,10 @@ def _header(case_id: str, today: date) -> str:
     return f"""{SCHEMA_LINE}
 # Case {case_id}, started with `pia new` on {today.isoformat()}. Every section of the case format
 # is below, each with a hint. Replace every TODO with what the sources say. Where they are silent,
-# keep `unknown`: it is a value, not a gap. Each fact cites sources declared under `sources` and
-# says how sure it is (confirmed, reported, alleged, disputed or unknown).
+# keep `unknown`: it is a value, not a gap. Write `[]` only when the sources show there is none
+# (a section or list left `unknown` or left out is not established). Each fact cites sources
+# declared under `sources` and says how sure it is (confirmed, reported, alleged, disputed or
+# unknown).
 # Check the file with: pia validate --strict <this file>
 """
 
@@ -267,6 +276,24 @@ parties:
 """
 
 
+def _systems(ids: _Ids) -> str:
+    return f"""{_hint("systems")}
+systems: unknown
+#   - id: system-1
+#     name: "TODO: the system that holds the data"
+#     owners: [{ids.discloser}]
+#     operators: unknown
+#     hosting: unknown{choices(System, "hosting")}
+#     hosted_by: unknown
+#     status:
+#       - status: unknown{choices(SystemState, "status")}
+#         sources: []
+#         confidence: unknown
+#     sources: []
+#     confidence: unknown
+"""
+
+
 def _subjects() -> str:
     return f"""{_hint("subjects")}
 subjects:
@@ -288,9 +315,10 @@ def _data(names: Answers, ids: _Ids) -> str:
 data:
   - id: {ids.data}
     name: {quote(names.data)}
-    category: other{choices(DataElement, "category")}
-    sensitivity: medium{choices(DataElement, "sensitivity")}
+    category: unknown{choices(DataElement, "category")}
+    sensitivity: unknown{choices(DataElement, "sensitivity")}
     description: null
+    systems: unknown
 {_UNSOURCED}
 """
 
@@ -302,6 +330,10 @@ flows:
     title: "TODO: what is sent, by whom, to whom"
     from: {ids.discloser}
     to: {ids.recipient}
+    kind: unknown{choices(Flow, "kind")}
+    direction: unknown{choices(Flow, "direction")}
+    via: unknown  # parties or systems the data passes through, in order; [] if direct
+    systems: unknown
     data: [{ids.data}]
     subjects: [people-concerned]
     purposes: [stated-purpose]
@@ -336,9 +368,10 @@ authorities:
   - id: main-authority
     citation: "TODO: e.g. 26 U.S.C. § 6103(d)"
     title: "TODO: the name of the law, agreement or policy"
-    kind: statute{choices(Authority, "kind")}
+    kind: unknown{choices(Authority, "kind")}
     relied_on: unknown
-    requirements: []
+    signatories: unknown  # for an agreement: the parties that signed it
+    requirements: unknown
     standing:
       - status: unknown{choices(Standing, "status")}
         sources: []
@@ -352,10 +385,11 @@ def _safeguards() -> str:
 safeguards:
   - id: safeguard-1
     title: "TODO: a measure meant to protect the people concerned"
-    kind: organisational{choices(Safeguard, "kind")}
-    controls: []  # e.g. [use_restriction, audit_logging, retention_limit]
+    kind: unknown{choices(Safeguard, "kind")}
+    controls: unknown  # e.g. [use_restriction, audit_logging, retention_limit]
     applies_to: [main-flow]
-    required_by: []
+    required_by: unknown
+    systems: unknown
     status:
       - status: unknown{choices(SafeguardState, "status")}
         sources: []
@@ -366,7 +400,7 @@ safeguards:
 
 def _oversight(ids: _Ids) -> str:
     return f"""{_hint("oversight")}
-oversight: []
+oversight: unknown
 #   - id: ov-1
 #     body: {ids.recipient}  # the overseeing party, declared under parties
 #     kind: audit{choices(Oversight, "kind")}
@@ -399,6 +433,7 @@ notice:
     kind: individual{choices(Notice, "kind")}
     statement: "TODO: whether the people concerned are told their data is shared"
     provided: unknown
+    covers: [main-flow]
 {_UNSOURCED}
 """
 
@@ -407,7 +442,7 @@ def _redress() -> str:
     return f"""{_hint("redress")}
 redress:
   - id: redress-1
-    kind: complaint{choices(Redress, "kind")}
+    kind: unknown{choices(Redress, "kind")}
     mechanism: "TODO: the remedy, e.g. a complaint to the agency"
     statement: "TODO: whether it applies to this arrangement"
     available: unknown
@@ -428,7 +463,7 @@ data_quality:
 
 def _litigation() -> str:
     return f"""{_hint("litigation")}
-litigation: []
+litigation: unknown
 #   - id: suit-1
 #     name: "TODO: Doe v. Agency"
 #     court: "TODO: the court"
@@ -443,7 +478,7 @@ litigation: []
 
 def _disputes() -> str:
     return f"""{_hint("disputes")}
-disputes: []
+disputes: unknown
 #   - id: dispute-1
 #     question: "TODO: the question the sources disagree on"
 #     about: [main-flow]
@@ -464,7 +499,7 @@ disputes: []
 
 def _timeline() -> str:
     return f"""{_hint("timeline")}
-timeline: []
+timeline: unknown
 #   - date: 2025-04
 #     event: "TODO: what happened"
 #     refs: [main-flow]
@@ -475,7 +510,7 @@ timeline: []
 
 def _risks() -> str:
     return f"""{_hint("risks")}
-risks: []
+risks: unknown
 #   - id: risk-1
 #     title: "TODO: the feared event in a line"
 #     description: "TODO: what could happen to the people concerned"

@@ -11,7 +11,6 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -388,13 +387,3 @@ def _walk(tree: Any, scope: dict[str, str], found: set[str]) -> None:
         return
     for child in tree.children:
         _walk(child, scope, found)
-
-
-def iter_prefixes(path: str) -> Iterator[str]:
-    parts = path.split(".")
-    for i in range(1, len(parts) + 1):
-        yield ".".join(parts[:i])
-
-
-def join_paths(paths: Sequence[str]) -> str:
-    return ", ".join(paths)

@@ -29,7 +29,6 @@ class Compiled:
 class Outcome:
     truth: Truth
     reads: frozenset[Read]
-    unknown_paths: tuple[str, ...]
     error: str | None = None
     evidence: frozenset[Read] = frozenset()
 
@@ -79,19 +78,17 @@ def _outcome(result: Any, recorder: Recorder) -> Outcome:
     evidence = frozenset(recorder.evidence)
     if isinstance(result, CELEvalError):
         if is_unknown(result):
-            path = str(result.args[0]).removeprefix("UNKNOWN ")
-            return Outcome(Truth.UNKNOWN, reads, (path,), evidence=evidence)
+            return Outcome(Truth.UNKNOWN, reads, evidence=evidence)
         message = str(result.args[0])
         if len(message) > MAX_ERROR_CHARS:
             message = message[:MAX_ERROR_CHARS] + "…"
-        return Outcome(Truth.UNKNOWN, reads, (), error=message, evidence=evidence)
+        return Outcome(Truth.UNKNOWN, reads, error=message, evidence=evidence)
     if isinstance(result, celtypes.BoolType):
         truth = Truth.TRUE if bool(result) else Truth.FALSE
-        return Outcome(truth, reads, (), evidence=evidence)
+        return Outcome(truth, reads, evidence=evidence)
     return Outcome(
         Truth.UNKNOWN,
         reads,
-        (),
         error=f"expression gave {type(result).__name__}, not true/false",
         evidence=evidence,
     )

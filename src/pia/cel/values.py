@@ -37,6 +37,15 @@ class Unknown:
     path: str
 
 
+class UnknownEntries(list[Any]):
+    """A section of the case view that the case leaves unknown: empty to Python code that walks
+    the view's entries, unknown (an error value carrying ``path``) to CEL."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+
 Read = tuple[str, str]
 
 #: Evaluation steps one evaluation of one indicator may take. A step is one element visited by a
@@ -193,6 +202,8 @@ def to_cel(value: object, recorder: Recorder, memo: dict[int, Any] | None = None
     appears in several places (a joined entry) becomes one shared CEL map."""
     memo = {} if memo is None else memo
     if isinstance(value, Unknown):
+        return unknown_error(value.path)
+    if isinstance(value, UnknownEntries):
         return unknown_error(value.path)
     if isinstance(value, dict):
         if id(value) in memo:

@@ -52,7 +52,7 @@ def explain(case_path: Path, criterion: str, rubrics: tuple[str, ...], as_of: da
             )
         ids = ", ".join(c.id for r in assessment.rubrics for c in r.criteria)
         raise click.BadParameter(f"no criterion {criterion!r}; criteria: {ids}")
-    explanation = explain_criterion(assessment, loaded, result)
+    explanation = explain_criterion(assessment, loaded, result, case_file.case)
     sources = {s.id: s for s in case_file.case.sources}
     color = use_color(sys.stdout)
     for line in explanation_lines(

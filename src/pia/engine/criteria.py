@@ -90,11 +90,7 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
     confidence, detail = criterion_confidence(derived.determined, evidence_conf)
     labels = {lv.id: lv.label for lv in rubric.scale}
     judgment = judgment_result(run.case, rubric, criterion, derived.level)
-    # A judgment was made as of the case's date, on what was known then: it governs from that
-    # date on, never on an earlier one (its rationale may rest on later facts).
-    applies = judgment is not None and judgment.level in labels and run.day >= run.case.as_of
-    governed_by: Literal["derived", "judgment"] = "judgment" if applies else "derived"
-    level = judgment.level if judgment is not None and governed_by == "judgment" else derived.level
+    level, governed_by = governing_level(run, rubric, criterion, derived.level)
     meaning = criterion.levels.get(level, "The indicators could not be settled from the case.")
     at_best_level = level == rubric.scale[0].id
     return CriterionResult(
@@ -184,6 +180,23 @@ def criterion_confidence(determined: float, evidence: list[str]) -> tuple[str, s
     if determined == 1.0 and share >= 0.75:
         return "high", detail
     return "medium", detail
+
+
+def governing_level(
+    run: Run, rubric: Rubric, criterion: Criterion, derived: str
+) -> tuple[str, Literal["derived", "judgment"]]:
+    """The level that governs a criterion, and what gives it: the assessor's judgment where the
+    case gives one on the rubric's scale, else the derived level. A judgment was made as of the
+    case's date, on what was known then: it governs from that date on, never on an earlier one
+    (its rationale may rest on later facts)."""
+    judged = run.case.judgments.get(f"{rubric.id}.{criterion.id}")
+    if (
+        judged is not None
+        and judged.level in {lv.id for lv in rubric.scale}
+        and run.day >= run.case.as_of
+    ):
+        return judged.level, "judgment"
+    return derived, "derived"
 
 
 def judgment_result(

@@ -7,8 +7,13 @@ share reaches. And to know where to look first, which indicators *decided* the l
 indicator decides it when, had it come out the other way (or either way, for an unknown), the
 criterion would have another level. The entries those indicators read are the deciding entries.
 
-Pure: from an Assessment and the rubrics it was made with; the renderer
-(:mod:`pia.render.explain`) lays this out and computes nothing.
+Within an indicator, the entries that decided its own state (its evidence: for ``exists`` that
+came out true, the elements that were true) are told apart from the entries it merely read (the
+other flows an ``exists`` looked at): given the case, the criterion's indicators are evaluated
+once more to learn what they read.
+
+Pure: from an Assessment, the rubrics it was made with and (for the entries read) the case; the
+renderer (:mod:`pia.render.explain`) lays this out and computes nothing.
 """
 
 from __future__ import annotations
@@ -16,11 +21,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from pia.cel.rubric import LoadedRubric
-from pia.cel.values import Truth
+from pia.cel.evaluate import evaluate
+from pia.cel.rubric import LoadedRubric, too_costly
+from pia.cel.values import CostExceeded, Truth
 from pia.engine import score
+from pia.engine.run import prepare
 from pia.model.assessment import Assessment, CriterionResult, IndicatorResult
+from pia.model.case import Case
 from pia.model.rubric import Criterion, Rubric
 
 _TRUTHS = {"true": Truth.TRUE, "false": Truth.FALSE, "unknown": Truth.UNKNOWN}
@@ -52,6 +61,8 @@ class IndicatorLine:
     """The indicator's weight over the criterion's total indicator weight (0-1)."""
     deciding: bool
     """Whether the level would differ had this indicator come out the other way."""
+    also_read: tuple[str, ...] = ()
+    """Entries the indicator read that did not decide its state, in natural order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +122,40 @@ def _deciding(rubric: Rubric, criterion: Criterion, result: CriterionResult) -> 
     return out
 
 
+def entries_read(
+    case: Case, rubrics: Sequence[LoadedRubric], day: date, qualified: str
+) -> dict[str, frozenset[str]]:
+    """Indicator id -> the entries it read, for one criterion evaluated on ``day``."""
+    rubric_id, _, criterion_id = qualified.partition(".")
+    loaded = next(lr for lr in rubrics if lr.rubric.id == rubric_id)
+    run = prepare(case, [loaded], day)
+    criterion = next(c for c in loaded.rubric.criteria if c.id == criterion_id)
+    out = {}
+    for ind in criterion.indicators:
+        try:
+            outcome = evaluate(
+                loaded.compiled[(criterion_id, ind.id)], run.activation, run.recorder
+            )
+        except CostExceeded as exc:
+            raise too_costly(loaded, criterion_id, ind.id, exc) from None
+        out[ind.id] = frozenset(entry for entry, _field in outcome.reads if entry in run.entries)
+    return out
+
+
 def explain_criterion(
-    assessment: Assessment, rubrics: Sequence[LoadedRubric], result: CriterionResult
+    assessment: Assessment,
+    rubrics: Sequence[LoadedRubric],
+    result: CriterionResult,
+    case: Case | None = None,
 ) -> Explanation:
-    """The arithmetic behind ``result``'s level and the indicators and entries that decided it."""
+    """The arithmetic behind ``result``'s level and the indicators and entries that decided it;
+    given the case, also the entries each indicator read without their deciding its state."""
     rubric, criterion = _criterion_of(rubrics, result.id)
+    read = (
+        entries_read(case, rubrics, assessment.assessed_as_of, result.id)
+        if case is not None
+        else {}
+    )
     total = sum(i.weight for i in result.indicators)
     good = sum(i.weight for i in result.indicators if i.bearing == "good")
     unknown = sum(i.weight for i in result.indicators if i.bearing == "unknown")
@@ -133,7 +173,14 @@ def explain_criterion(
     )
     deciding = _deciding(rubric, criterion, result)
     lines = tuple(
-        IndicatorLine(i, i.weight / total if total else 0.0, i.id in deciding)
+        IndicatorLine(
+            i,
+            i.weight / total if total else 0.0,
+            i.id in deciding,
+            tuple(
+                sorted(read.get(i.id, frozenset()) - {e.entry for e in i.evidence}, key=natural_key)
+            ),
+        )
         for i in result.indicators
     )
     entries = frozenset(e.entry for i in result.indicators if i.id in deciding for e in i.evidence)

@@ -94,10 +94,10 @@ def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
     root = to_cel(view, recorder)
     maps: dict[str, TracedMap] = {}
     for section in [*ID_SECTIONS, "litigation"]:
-        for item in root.get(section, []):
+        for item in _cel_entries(root, section):
             if isinstance(item, TracedMap) and item.entry is not None:
                 maps[item.entry] = item
-    for suit in root.get("litigation", []):
+    for suit in _cel_entries(root, "litigation"):
         for ruling in suit.get("rulings", []):
             if isinstance(ruling, TracedMap) and ruling.entry is not None:
                 maps[ruling.entry] = ruling
@@ -118,6 +118,12 @@ def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
         entry_index(case),
         status_sources=status_sources,
     )
+
+
+def _cel_entries(root: TracedMap, section: str) -> list[Any]:
+    """A section's entries as CEL values; an unknown section (an error value) has none."""
+    value = root.get(section, [])
+    return list(value) if isinstance(value, list) else []
 
 
 def entry_index(case: Case) -> dict[str, tuple[str, str, tuple[str, ...]]]:

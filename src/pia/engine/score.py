@@ -201,9 +201,17 @@ SCORING_RULES: tuple[str, ...] = (
     "weight; the rubric score is the earned share of all weight, 0-100. The rating is the best "
     "band whose minimum the score reaches. If a critical criterion sits at the worst level, the "
     "rating is at most the rubric's critical_cap band.",
-    "Risks: Inherent level comes from the case's likelihood x severity (CNIL 1-4 scales). Each "
+    "Risks: Inherent level comes from the case's likelihood x severity (CNIL 1-4 scales), rated "
+    "before any safeguard: a rating that counted a safeguard would count it twice. Each "
     "mitigating safeguard lowers likelihood by its strength on the assessment date: verified 1, "
     "implemented 0.5, stated 0.25; disputed, failed, absent or unknown 0. Only whole steps count "
     "(the residual likelihood is rounded up) and it never goes below 1. Severity is unchanged: a "
-    "safeguard makes harm less likely, not less harmful.",
+    "safeguard makes harm less likely, not less harmful. For a risk whose residual level is its "
+    "inherent level, each mitigation that, verified, would lower the residual likelihood is "
+    "named with the likelihood and level it would give.",
+    "What would change the rating: Each unknown or disputed fact an indicator read is settled "
+    "to every value the case format allows for it, one at a time; every value that moves a "
+    "criterion's governing level, a rubric rating or a residual risk is shown, whether it "
+    "improves or worsens the result. A value is read by its field (a notice settled as provided, "
+    "whatever the wording of its statement).",
 )

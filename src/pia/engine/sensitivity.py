@@ -2,111 +2,66 @@
 
 For every fact an indicator read that the case marks ``unknown`` (or whose status is
 ``disputed``), each value the case format allows is substituted in turn, and only the indicators
-that read that fact are evaluated again. A fact matters when some value moves a criterion level, a
-rubric rating or a residual risk level. The list, ranked by how much could move, is a research
-agenda: what to find out first.
+that read that fact are evaluated again. A fact matters when some value moves a criterion's
+governing level, a rubric rating or a residual risk level; every such value is kept, whether it
+improves or worsens the result (its direction), so a reader sees what is at stake either way. The
+list, ranked by how much could move, is a research agenda: what to find out first.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
-from typing import Any
 
 from celpy.evaluation import CELEvalError
+from pydantic import BaseModel
 
 from pia.cel.evaluate import Compiled, Outcome, evaluate
 from pia.cel.rubric import too_costly
 from pia.cel.values import CostExceeded, Memo, Truth, to_cel
 from pia.engine import score
+from pia.engine.criteria import governing_level
 from pia.engine.risks import risk_result, safeguard_statuses
 from pia.engine.run import Run
-from pia.model.assessment import Change, Movement, SensitivityItem
-from pia.model.case import (
-    Authority,
-    Case,
-    Flow,
-    Safeguard,
-)
+from pia.model.assessment import Change, Direction, Movement, SensitivityItem
+from pia.model.case import Case
 from pia.model.entries import entries_by_id, entry_label
+from pia.model.introspect import field_info, item_type, models_in, unwrap
 
-#: For entries with a status history, the candidate values of the resolved status.
-_HISTORY_TYPES: dict[str, Any] = {
-    "safeguards": Safeguard,
-    "flows": Flow,
-    "authorities": Authority,
-}
 _TEXT_PLACEHOLDER = "(stated in the case)"
 
-
-#: For the status scales, settling a fact to its two ends shows the whole range of movement
-#: (the indicators are monotone in these scales), at a third of the cost of every value.
-_EXTREMES: dict[tuple[str, str], list[object]] = {
-    ("safeguards", "status"): ["verified", "failed"],
-    ("flows", "status"): ["active", "blocked"],
-    ("authorities", "standing"): ["in_force", "enjoined"],
-}
+#: Risk levels, best first (the order :func:`pia.engine.score.risk_level` gives them).
+_RISK_ORDER = ("low", "moderate", "high", "critical")
 
 
-def candidate_values(section: str, field: str) -> list[object]:
-    """The values a fact could be settled to, from the case format itself."""
-    if (section, field) in _EXTREMES:
-        return list(_EXTREMES[(section, field)])
-    if field == "confidence":
-        return ["confirmed", "alleged"]
-    annotation = _field_annotation(section, field)
-    if annotation is None:
-        return []
-    values: list[object] = []
-    for inner in _flatten(annotation):
-        if inner is bool:
-            values += [True, False]
-        elif typing.get_origin(inner) is typing.Literal:
-            values += [v for v in typing.get_args(inner) if v != "unknown"]
-        elif inner is str:
-            values.append(_TEXT_PLACEHOLDER)
-    seen: list[object] = []
-    for v in values:
-        if v not in seen:
-            seen.append(v)
-    return seen
-
-
-def _field_annotation(section: str, field: str) -> Any:
-    info = Case.model_fields.get(section)
+def candidate_values(model: type[BaseModel], field: str, current: object = None) -> list[object]:
+    """Every value a fact could be settled to, from the case format itself (the field's
+    annotation, read through :mod:`pia.model.introspect`): each allowed value but ``unknown``
+    and the value the fact holds now. A dated history (a flow's, safeguard's or authority's
+    ``status``/``standing``) is settled through the ``status`` of its entries."""
+    info = field_info(model, field)
     if info is None:
-        return None
-    entry_type = _entry_type(info.annotation)
-    if entry_type is None:
-        return None
-    fields = {(f.alias or n): f for n, f in entry_type.model_fields.items()}
-    if section in _HISTORY_TYPES and field in ("status", "standing") and field in fields:
-        state_type = _entry_type(fields[field].annotation)
-        if state_type is not None:
-            return state_type.model_fields["status"].annotation
-    if field not in fields:
-        return None
-    return fields[field].annotation
-
-
-def _entry_type(annotation: Any) -> Any:
-    for inner in _flatten(annotation):
-        if typing.get_origin(inner) in (tuple, list):
-            item = typing.get_args(inner)[0]
-            if isinstance(item, type):
-                return item
-    return None
-
-
-def _flatten(t: Any) -> Iterator[Any]:
-    origin = typing.get_origin(t)
-    if origin is typing.Annotated:
-        yield from _flatten(typing.get_args(t)[0])
-    elif origin in (typing.Union, __import__("types").UnionType):
-        for arg in typing.get_args(t):
-            yield from _flatten(arg)
-    else:
-        yield t
+        return []
+    annotation = info.annotation
+    for state in models_in(annotation):
+        status = field_info(state, "status")
+        if status is not None:
+            annotation = status.annotation
+            break
+    values: list[object] = []
+    for inner in unwrap(annotation):
+        item = item_type(inner)
+        for t in unwrap(item) if item is not None else [inner]:
+            if t is bool:
+                values += [True, False]
+            elif typing.get_origin(t) is typing.Literal:
+                values += list(typing.get_args(t))
+            elif t is str:
+                values.append(_TEXT_PLACEHOLDER)
+    out: list[object] = []
+    for v in values:
+        if v != "unknown" and v != current and v not in out:
+            out.append(v)
+    return out
 
 
 def _open_facts(run: Run) -> list[tuple[str, str, str]]:
@@ -128,12 +83,15 @@ def _open_facts(run: Run) -> list[tuple[str, str, str]]:
 
 
 def sensitivity(run: Run) -> list[SensitivityItem]:
-    """Every open fact that would move a level, a rating or a residual risk, most impact first.
+    """Every open fact that would move a level, a rating or a residual risk, most impact first,
+    with every value that moves something: for the better or for the worse.
 
-    Linear in the size of the case: the indicators that read each fact are found in an index,
-    only they are evaluated again, and each of them re-evaluates only the macro elements that
-    read the fact (:class:`pia.cel.values.Memo`); only the criteria those indicators belong to
-    are scored again."""
+    Levels are governing levels: a criterion the assessor judged keeps the judged level however a
+    fact is settled (the derived level is only its check). Linear in the size of the case: the
+    indicators that read each fact are found in an index, only they are evaluated again, and each
+    of them re-evaluates only the macro elements that read the fact
+    (:class:`pia.cel.values.Memo`); only the criteria those indicators belong to are scored
+    again."""
     base_levels = _levels(run)
     base_ratings = _ratings(run, base_levels)
     base_statuses = safeguard_statuses(run.view)
@@ -141,8 +99,9 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     facts = _open_facts(run)
     readers_of = _readers_index(run)
     compiled_of = _compiled_index(run)
-    statements = _statements(run.case)
+    declared = entries_by_id(run.case)
     where = _where_to_look_index(run.case)
+    better = _orders(run)
     memo = _record_memo(run, {key for keys in readers_of.values() for key in keys}, compiled_of)
     items = []
     try:
@@ -157,10 +116,11 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                 continue
             cel_map = run.maps[entry]
             original = cel_map.raw(field)
+            current = "disputed" if kind == "disputed" else None
             memo.recording = False
             memo.changed = frozenset({(entry, field)})
             outcomes = []
-            for value in candidate_values(section, field):
+            for value in candidate_values(type(declared[entry].entry), field, current):
                 cel_map.replace(field, to_cel(value, run.recorder))
                 try:
                     truths = _reevaluate_all(run, readers, compiled_of)
@@ -191,9 +151,14 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                                 )
                     moved_risks = tuple(moved)
                 if moved_criteria or moved_ratings or moved_risks:
+                    word = str(value).lower() if isinstance(value, bool) else str(value)
                     outcomes.append(
                         Movement(
-                            value=str(value).lower() if isinstance(value, bool) else str(value),
+                            value=word,
+                            setting=f"{field.replace('_', ' ')}: {word.replace('_', ' ')}",
+                            direction=_direction(
+                                better, moved_criteria, moved_ratings, moved_risks
+                            ),
                             criteria=moved_criteria,
                             ratings=moved_ratings,
                             risks=moved_risks,
@@ -209,7 +174,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                     field=field,
                     section=section,
                     kind=kind,  # type: ignore[arg-type]
-                    statement=statements.get(entry, entry),
+                    statement=entry_label(declared[entry].entry),
                     sources=sources,
                     read_by=tuple(sorted({f"{r}.{c}/{i}" for r, c, i in readers})),
                     outcomes=tuple(outcomes),
@@ -220,6 +185,51 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     finally:
         run.recorder.memo = None
     return sorted(items, key=lambda item: (-item.impact, item.fact))
+
+
+#: For each kind of change, id -> (rank of each value, best first).
+_Orders = dict[str, dict[str, dict[str, float]]]
+
+
+def _orders(run: Run) -> _Orders:
+    """How good each value is, best first (a lower rank is better): criterion levels on their
+    rubric's scale, rubric ratings in their bands, risk levels from low to critical. The unknown
+    level ranks just above the worst level: it earns nothing, but it is not a finding of
+    failure, so settling it to the worst level worsens the result."""
+    criteria: dict[str, dict[str, float]] = {}
+    ratings: dict[str, dict[str, float]] = {}
+    for loaded in run.rubrics:
+        rubric = loaded.rubric
+        scale: dict[str, float] = {lv.id: i for i, lv in enumerate(rubric.scale)}
+        scale[score.UNKNOWN_LEVEL] = len(rubric.scale) - 1.5
+        for criterion in rubric.criteria:
+            criteria[f"{rubric.id}.{criterion.id}"] = scale
+        ratings[rubric.id] = {b.id: i for i, b in enumerate(rubric.bands)}
+    risks: dict[str, float] = {level: i for i, level in enumerate(_RISK_ORDER)}
+    return {
+        "criteria": criteria,
+        "ratings": ratings,
+        "risks": {r.id: risks for r in run.case.risks},
+    }
+
+
+def _direction(
+    orders: _Orders,
+    criteria: tuple[Change, ...],
+    ratings: tuple[Change, ...],
+    risks: tuple[Change, ...],
+) -> Direction:
+    """Whether a set of changes is for the better, the worse, or some of each."""
+    signs = set()
+    for kind, changes in (("criteria", criteria), ("ratings", ratings), ("risks", risks)):
+        for change in changes:
+            rank = orders[kind][change.id]
+            signs.add(rank[change.after] < rank[change.before])
+    if signs == {True}:
+        return "improves"
+    if signs == {False}:
+        return "worsens"
+    return "mixed"
 
 
 IndicatorKey = tuple[str, str, str]
@@ -306,8 +316,9 @@ def _levels(
     overrides: dict[IndicatorKey, Truth] | None = None,
     base: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Every criterion's level; with ``base``, only the criteria of the ``overrides`` are
-    scored again (the others keep their base level)."""
+    """Every criterion's governing level (:func:`pia.engine.criteria.governing_level`); with
+    ``base``, only the criteria of the ``overrides`` are scored again (the others keep their
+    base level)."""
     touched = {(r, c) for r, c, _i in overrides or {}}
     out = dict(base) if base is not None else {}
     for loaded in run.rubrics:
@@ -319,9 +330,8 @@ def _levels(
             for key, truth in (overrides or {}).items():
                 if key[0] == rubric.id and key[1] == criterion.id:
                     truths[key[2]] = truth
-            out[f"{rubric.id}.{criterion.id}"] = score.criterion_level(
-                rubric, criterion, truths
-            ).level
+            derived = score.criterion_level(rubric, criterion, truths).level
+            out[f"{rubric.id}.{criterion.id}"] = governing_level(run, rubric, criterion, derived)[0]
     return out
 
 
@@ -332,11 +342,6 @@ def _ratings(run: Run, levels: dict[str, str]) -> dict[str, str]:
         mine = {c.id: levels[f"{rubric.id}.{c.id}"] for c in rubric.criteria}
         out[rubric.id] = score.rating(rubric, mine)[1]
     return out
-
-
-def _statements(case: Case) -> dict[str, str]:
-    """Entry id -> the name it goes by (:func:`pia.model.entries.entry_label`)."""
-    return {d.id: entry_label(d.entry) for d in entries_by_id(case).values()}
 
 
 def _where_to_look_index(case: Case) -> dict[str, str | None]:

@@ -3,7 +3,9 @@
 The view is plain data (dicts, lists, scalars) built from the validated case:
 
 - every value the case writes as ``unknown`` becomes an :class:`~pia.cel.values.Unknown` that knows
-  its path, so CEL yields unknown instead of a guess;
+  its path, so CEL yields unknown instead of a guess; so does every section or list the case
+  leaves out (the open-world rule, :mod:`pia.model.facts`), and so does a joined list whose ids
+  are unknown;
 - entries dated after the assessment date are left out (a ruling of 2026 does not exist in 2025);
 - dated histories (a flow's, a safeguard's status, an authority's standing) are resolved to the
   ``status`` in force on the date, and the history up to it is kept under ``history``. Of the
@@ -19,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pia.cel.values import Unknown
+from pia.cel.values import Unknown, UnknownEntries
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import UNKNOWN, partial_start
 from pia.model.view import ENTRY_DATES, HISTORIES, JOINS
@@ -48,7 +50,9 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
         if name == "id":
             continue  # the root is not an entry: reads of case.<section> are not evidence
         value = dumped[Case.model_fields[name].alias or name]
-        if name in ID_SECTIONS or name == "timeline":
+        if value == UNKNOWN:
+            view[name] = UnknownEntries(name)
+        elif name in ID_SECTIONS or name == "timeline":
             view[name] = [_entry(name, entry) for entry in value if _exists_on(name, entry, day)]
             if name in HISTORIES:
                 view[name] = [_resolve(name, e, day) for e in view[name]]
@@ -58,9 +62,9 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
         else:
             view[name] = _mark(value, name)
     _resolve_joins(view)
-    for suit in view.get("litigation", []):
+    for suit in _entries(view, "litigation"):
         suit["rulings"] = [r for r in suit["rulings"] if _date_ok(r.get("date"), day)]
-    for entry in view.get("notice", []):
+    for entry in _entries(view, "notice"):
         entry["in_force"] = holds_on(entry.get("since"), entry.get("until"), day)
     return view
 
@@ -69,13 +73,22 @@ def _resolve_joins(view: dict[str, Any]) -> None:
     """Add the joined entry lists (see :data:`JOINS`). The same dict object is shared, so a
     fact substituted in one place is seen everywhere; ids not in force on the date drop out."""
     index = {
-        section: {e["id"]: e for e in view.get(section, [])}
+        section: {e["id"]: e for e in _entries(view, section)}
         for section in {target for _, target in JOINS.values()}
     }
     for (section, name), (id_field, target) in JOINS.items():
-        for entry in view.get(section, []):
-            ids = entry.get(id_field) or []
-            entry[name] = [index[target][i] for i in ids if i in index[target]]
+        for entry in _entries(view, section):
+            ids = entry.get(id_field)
+            if isinstance(ids, Unknown):
+                entry[name] = Unknown(f"{_path(section, entry)}.{id_field}")
+            else:
+                entry[name] = [index[target][i] for i in ids or [] if i in index[target]]
+
+
+def _entries(view: dict[str, Any], section: str) -> list[dict[str, Any]]:
+    """A section's entries in the view (an unknown section has none to walk)."""
+    value: list[dict[str, Any]] = view.get(section, [])
+    return value
 
 
 def _date_ok(value: Any, day: date) -> bool:
@@ -111,22 +124,28 @@ def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] |
     result[field] = status
     result["history"] = started
     if section == "flows":
-        result["occurred"] = _occurred(started, _path(section, entry))
+        result["occurred"] = _occurred(started, entry.get("since"), _path(section, entry))
     if state is not None:
         result["status_confidence"] = state.get("confidence")
         result["status_sources"] = state.get("sources", [])
+    if section in ("flows", "authorities"):
+        # What set a status nobody knows is not known either.
+        unknown_by = Unknown(f"{_path(section, entry)}.by")
+        known = state is not None and not isinstance(status, Unknown)
+        result["status_by"] = state.get("by") if state is not None and known else unknown_by
     return result
 
 
 _TOOK_PLACE = {"active", "suspended", "ended"}
 
 
-def _occurred(history: list[dict[str, Any]], path: str) -> Any:
+def _occurred(history: list[dict[str, Any]], since: Any, path: str) -> Any:
     """Whether a flow has actually carried data by the date: a status of active, suspended or
     ended at some point. A flow only proposed, or refused (blocked before it ever ran), has
-    not. A flow with no status history is taken to run as the case describes it."""
+    not. A flow with no status history has run if the case dates its start (``since``, on or
+    before the date: later flows are not in the view); with neither, it is not established."""
     if not history:
-        return True
+        return True if isinstance(since, str) else Unknown(f"{path}.occurred")
     statuses = [h.get("status") for h in history]
     if any(isinstance(s, str) and s in _TOOK_PLACE for s in statuses):
         return True

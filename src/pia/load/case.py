@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pia.load.dates import date_diagnostics
 from pia.load.files import read_text
 from pia.load.located import Located, load_located
-from pia.load.references import reference_diagnostics
+from pia.load.references import raw_reference_diagnostics, reference_diagnostics
 from pia.load.schema import validate_located
 from pia.load.workspace import GIT_PREFIX, read_git_text
 from pia.model.case import Case
@@ -25,9 +26,14 @@ def load_case_text(text: str, path: str) -> Case:
 
 
 def load_case_located(located: Located) -> Case:
-    """Validate a parsed case and check its references; raise DiagnosticError if anything fails."""
-    case = validate_located(located, Case)
-    problems = reference_diagnostics(case, located)
+    """Validate a parsed case and check its references; raise DiagnosticError if anything fails.
+    A case that fails its schema has its references checked on the YAML data too, so schema and
+    reference problems come in one run."""
+    try:
+        case = validate_located(located, Case)
+    except DiagnosticError as exc:
+        raise DiagnosticError([*exc.diagnostics, *raw_reference_diagnostics(located)]) from None
+    problems = [*reference_diagnostics(case, located), *date_diagnostics(case, located)]
     if problems:
         raise DiagnosticError(problems)
     return case

@@ -90,6 +90,78 @@ class Located:
         return self.keys.get(loc) or self.value_at(loc)
 
 
+#: libyaml's (context, problem) -> plain words, whether to point at where the construct began
+#: (the context mark: an opening quote or bracket) rather than where libyaml gave up, and a hint.
+_YAML_WORDS: tuple[tuple[str, str, str, bool, str | None], ...] = (
+    (
+        "while scanning a quoted scalar",
+        "",
+        "a quoted value opened here is never closed",
+        True,
+        "add the closing quote (\" or ') at the end of the value",
+    ),
+    (
+        "while parsing a flow sequence",
+        "",
+        "a list opened with [ here is not closed, or an item in it needs quotes",
+        True,
+        "close the list with ], and quote items that hold ':', '[' or ','",
+    ),
+    (
+        "while parsing a flow mapping",
+        "",
+        "a mapping opened with { here is not closed, or a value in it needs quotes",
+        True,
+        "close the mapping with }, and quote values that hold ':', '{' or ','",
+    ),
+    (
+        "while scanning a simple key",
+        "could not find expected ':'",
+        "this line is neither a 'field: value' pair nor a list item",
+        True,
+        "add the ':' after the field name, or indent the line as part of the value above",
+    ),
+    (
+        "",
+        "mapping values are not allowed",
+        "a ':' inside an unquoted value (or a line indented more than the field above it)",
+        False,
+        "put the whole value in quotes, or use '>-' and write it on the next lines",
+    ),
+    (
+        "while parsing a block mapping",
+        "expected <block end>",
+        "this line is indented differently from the fields before it",
+        False,
+        "indent each field of an entry by the same number of spaces",
+    ),
+    (
+        "while scanning for the next token",
+        "found character that cannot start any token",
+        "a character YAML cannot start a value with (a tab, or a stray '@' or '`')",
+        False,
+        "indent with spaces only, and quote a value that starts with '@' or '`'",
+    ),
+)
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[int, int, str, str | None]:
+    """(line, column, message, hint) for a libyaml error, in plain words where the message is
+    a common one; an unclosed quote or bracket points at where it was opened."""
+    context, problem = exc.context or "", exc.problem or ""
+    for when, what, words, at_start, hint in _YAML_WORDS:
+        if (not when or context.startswith(when)) and (not what or problem.startswith(what)):
+            mark = (exc.context_mark if at_start else None) or exc.problem_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            return line, col, f"{words} (YAML: {problem or context})", hint
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    text = problem or context or "invalid YAML"
+    if context and problem:
+        text = f"{problem} {context}"
+    return line, col, text, None
+
+
 def _pos(mark: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
@@ -173,12 +245,10 @@ def load_located(text: str | bytes, path: str) -> Located:
         reason = f"{exc.reason} (character {exc.character!r})"
         raise DiagnosticError([Diagnostic(path, line, col, YAML_SYNTAX.code, reason)]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.problem} {exc.context}"
-        raise DiagnosticError([Diagnostic(path, line, col, YAML_SYNTAX.code, problem)]) from None
+        line, col, problem, hint = yaml_problem(exc)
+        raise DiagnosticError(
+            [Diagnostic(path, line, col, YAML_SYNTAX.code, problem, hint)]
+        ) from None
     except yaml.YAMLError as exc:  # anything else libyaml reports without a mark
         message = " ".join(str(exc).split())
         raise DiagnosticError([Diagnostic(path, 1, 1, YAML_SYNTAX.code, message)]) from None

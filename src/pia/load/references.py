@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
 from pia.load.located import DataPath, Located
-from pia.model.case import ID_SECTIONS, Case
-from pia.model.common import Ref
+from pia.model.case import ID_SECTIONS, Case, Ruling
+from pia.model.common import UNKNOWN, Ref
 from pia.model.diagnostics import DANGLING_REFERENCE, DUPLICATE_ID, WRONG_KIND, Diagnostic
 from pia.model.entries import RULINGS, declared_entries
-from pia.model.introspect import ref_fields
+from pia.model.introspect import item_type, ref_fields, types_at, unwrap
 
 
 def iter_refs(obj: BaseModel, path: DataPath = ()) -> Iterator[tuple[DataPath, str, str]]:
@@ -46,10 +46,88 @@ def declared_ids(case: Case) -> dict[str, tuple[str, DataPath]]:
 
 def reference_diagnostics(case: Case, located: Located) -> list[Diagnostic]:
     """Duplicate ids, and references to ids that are not declared or are of the wrong kind."""
+    return _check(
+        located,
+        [(d.id, d.kind, (*d.path, "id")) for d in declared_entries(case)],
+        [(src.id, ("sources", i, "id")) for i, src in enumerate(case.sources)],
+        iter_refs(case),
+    )
+
+
+def raw_reference_diagnostics(located: Located) -> list[Diagnostic]:
+    """The same checks on a case that failed its schema, read from the YAML data itself, so a
+    user sees dangling references beside schema errors in one run. Entries and references the
+    schema rejected are read as far as they can be: an id that is not text, or a reference
+    field that is not text or a list of text, is left to the schema error."""
+    data = located.data if isinstance(located.data, dict) else {}
+    declared: list[tuple[str, str, DataPath]] = []
+    for section, kind in ID_SECTIONS.items():
+        for i, item in _items(data.get(section)):
+            ident = item.get("id")
+            if isinstance(ident, str):
+                declared.append((ident, kind, (section, i, "id")))
+            if section == "litigation":
+                for j, ruling in _items(item.get("rulings")):
+                    ruling_id = ruling.get("id")
+                    if isinstance(ruling_id, str):
+                        path = (section, i, "rulings", j, "id")
+                        declared.append((ruling_id, Ruling.ref_kind, path))
+    sources: list[tuple[str, DataPath]] = []
+    for i, item in _items(data.get("sources")):
+        source_id = item.get("id")
+        if isinstance(source_id, str):
+            sources.append((source_id, ("sources", i, "id")))
+    return _check(located, declared, sources, _raw_refs(data, ()))
+
+
+def _items(value: object) -> Iterator[tuple[int, dict[str, object]]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _raw_refs(node: object, path: DataPath) -> Iterator[tuple[DataPath, str, str]]:
+    """``(path, kind, id)`` for every reference in raw case data, by the models that can stand
+    at each mapping (:func:`pia.model.introspect.types_at`)."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _raw_refs(item, (*path, i))
+        return
+    if not isinstance(node, dict):
+        return
+    refs: dict[str, tuple[str, bool]] = {}
+    for model in types_at(Case, path):
+        for name, key, ref in ref_fields(model):
+            if ref is not None:
+                annotation = model.model_fields[name].annotation
+                is_list = any(item_type(t) is not None for t in unwrap(annotation))
+                refs.setdefault(key, (ref.kind, is_list))
+    for key, value in node.items():
+        if not isinstance(key, str):
+            continue
+        kind, is_list = refs.get(key, ("", False))
+        if not kind:
+            yield from _raw_refs(value, (*path, key))
+        elif isinstance(value, str) and value != UNKNOWN and not is_list:
+            yield (*path, key), kind, value
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, str) and item != UNKNOWN:
+                    yield (*path, key, i), kind, item
+                else:
+                    yield from _raw_refs(item, (*path, key, i))
+
+
+def _check(
+    located: Located,
+    declared: list[tuple[str, str, DataPath]],
+    declared_sources: list[tuple[str, DataPath]],
+    refs: Iterable[tuple[DataPath, str, str]],
+) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     seen: dict[str, DataPath] = {}
-    for d in declared_entries(case):
-        ident, path = d.id, (*d.path, "id")
+    for ident, _kind, path in declared:
         if ident in seen:
             first = located.value_at(seen[ident])
             pos = located.value_at(path)
@@ -65,25 +143,27 @@ def reference_diagnostics(case: Case, located: Located) -> list[Diagnostic]:
             )
         else:
             seen[ident] = path
-    ids = declared_ids(case)
+    ids: dict[str, tuple[str, DataPath]] = {}
+    for ident, kind, path in declared:
+        ids.setdefault(ident, (kind, path))
     sources: dict[str, DataPath] = {}
-    for i, src in enumerate(case.sources):
-        if src.id in sources:
-            first = located.value_at(sources[src.id])
-            pos = located.value_at(("sources", i, "id"))
+    for source_id, source_path in declared_sources:
+        if source_id in sources:
+            first = located.value_at(sources[source_id])
+            pos = located.value_at(source_path)
             problems.append(
                 Diagnostic(
                     located.path,
                     pos.line,
                     pos.col,
                     DUPLICATE_ID.code,
-                    f"source {src.id!r} is declared twice "
+                    f"source {source_id!r} is declared twice "
                     f"(first at line {first.line}, column {first.col})",
                 )
             )
         else:
-            sources[src.id] = ("sources", i, "id")
-    for path, kind, ident in iter_refs(case):
+            sources[source_id] = source_path
+    for path, kind, ident in refs:
         pos = located.value_at(path)
         if kind == "source":
             if ident not in sources:

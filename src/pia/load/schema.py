@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pia.load.located import DataPath, Located
+from pia.model.common import UNKNOWN
 from pia.model.diagnostics import (
     MISSING_FIELD,
     UNKNOWN_FIELD,
@@ -19,7 +20,15 @@ from pia.model.diagnostics import (
     Diagnostic,
     DiagnosticError,
 )
-from pia.model.introspect import fields_at
+from pia.model.introspect import (
+    field_info,
+    fields_at,
+    item_type,
+    literal_values,
+    ref_of,
+    types_at,
+    unwrap,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,17 +36,17 @@ M = TypeVar("M", bound=BaseModel)
 def validate_located(located: Located, model: type[M]) -> M:
     """Validate located data against ``model``; map pydantic's errors back to line:col."""
     try:
-        return model.model_validate(_as_tuples(located.data))
+        return model.model_validate(as_tuples(located.data))
     except ValidationError as exc:
         raise DiagnosticError(schema_diagnostics(exc, located, model)) from None
 
 
-def _as_tuples(data: object) -> object:
+def as_tuples(data: object) -> object:
     """YAML lists become tuples: the models are frozen and strict, so sequences are tuples."""
     if isinstance(data, list):
-        return tuple(_as_tuples(item) for item in data)
+        return tuple(as_tuples(item) for item in data)
     if isinstance(data, dict):
-        return {key: _as_tuples(value) for key, value in data.items()}
+        return {key: as_tuples(value) for key, value in data.items()}
     return data
 
 
@@ -51,8 +60,21 @@ def schema_diagnostics(
     errors = exc.errors()
     suggested = _typo_targets(errors, model)
     inner_errors = {tuple(e["loc"][:-1]) for e in errors if len(e["loc"]) > 1}
+    element_errors = {
+        raw[: i + 1]
+        for raw in (tuple(e["loc"]) for e in errors)
+        for i in [_field_index(raw, model)]
+        if i >= 0 and any(isinstance(part, int) for part in raw[i + 1 :])
+    }
     for err in errors:
         raw = tuple(err["loc"])
+        field_end = _field_index(raw, model) + 1
+        if (
+            err["type"] == "literal_error"
+            and raw[:field_end] in element_errors
+            and not any(isinstance(part, int) for part in raw[field_end:])
+        ):
+            continue  # a list that may be `unknown`: its items failed; it is not the literal
         if err["type"] == "missing" and raw in suggested:
             continue  # the misspelt key beside it is the one cause
         if err["type"] == "too_short" and any(
@@ -148,8 +170,79 @@ def _describe(
     if kind in {"date_format", "partial_date", "tri", "number_or_unknown"}:
         msg = f"{_where(loc)}: {text}"
     else:
-        msg = f"{_where(loc)}: {_lower_first(text)}, found {shown}"
+        expected = _expected(kind, raw_loc, model)
+        msg = f"{_where(loc)}: {expected or _lower_first(text)}, found {shown}"
+        if kind == "literal_error" and isinstance(found, str):
+            annotation = _annotation_at(raw_loc, model)
+            values = [str(v) for v in literal_values(annotation)] if annotation else []
+            close = difflib.get_close_matches(found, values, n=1)
+            if close:
+                msg += f"; did you mean {close[0]!r}?"
     return WRONG_VALUE.code, msg, located.value_at(loc)
+
+
+#: pydantic's error types -> what the format expects, in plain words.
+_PLAIN: dict[str, str] = {
+    "model_type": "expected a mapping of fields (name: value)",
+    "dict_type": "expected a mapping of fields (name: value)",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+}
+
+
+def _expected(kind: str, loc: tuple[int | str, ...], model: type[BaseModel]) -> str | None:
+    """What the field at ``loc`` expects, in the format's words: "expected a list of ids or
+    `unknown`" rather than pydantic's "input should be a valid tuple"."""
+    annotation = _annotation_at(loc, model)
+    is_list = annotation is not None and any(item_type(t) is not None for t in unwrap(annotation))
+    of_element = any(isinstance(part, int) for part in loc[_field_index(loc, model) + 1 :])
+    if kind in ("tuple_type", "list_type") or (
+        kind == "literal_error" and is_list and not of_element
+    ):
+        # a list that may also be `unknown` fails as a list and as the literal: one message
+        of = " of ids" if annotation is not None and ref_of(annotation) is not None else ""
+        unknown = annotation is not None and UNKNOWN in literal_values(annotation)
+        return (
+            f"expected a list{of}"
+            + (" or `unknown`" if unknown else "")
+            + (" (write [] for none)" if of else "")
+        )
+    if kind == "literal_error":
+        values = literal_values(annotation) if annotation is not None else ()
+        if values:
+            words = [str(v) for v in values]
+            return "expected one of: " + ", ".join(words)
+    return _PLAIN.get(kind)
+
+
+def _field_index(loc: tuple[int | str, ...], model: type[BaseModel]) -> int:
+    """The index in a pydantic ``loc`` of the last part that names a field (list indexes and
+    union tags after it are skipped); -1 if none does."""
+    for end in range(len(loc), 0, -1):
+        name = loc[end - 1]
+        if isinstance(name, str) and any(
+            field_info(parent, name) is not None for parent in types_at(model, loc[: end - 1])
+        ):
+            return end - 1
+    return -1
+
+
+def _annotation_at(loc: tuple[int | str, ...], model: type[BaseModel]) -> Any:
+    """The annotation of the field a pydantic ``loc`` ends in."""
+    i = _field_index(loc, model)
+    if i < 0:
+        return None
+    for parent in types_at(model, loc[:i]):
+        info = field_info(parent, str(loc[i]))
+        if info is not None:
+            return info.annotation
+    return None
 
 
 def _lower_first(text: str) -> str:
@@ -159,7 +252,7 @@ def _lower_first(text: str) -> str:
 def _show(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "a list"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

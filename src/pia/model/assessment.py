@@ -156,6 +156,23 @@ class MitigationResult(Model):
     sources: tuple[str, ...]
 
 
+class SafeguardEffect(Model):
+    """What one mitigation, verified, would do to a risk whose residual level does not move."""
+
+    safeguard: str
+    title: str
+    status: str = Field(description="Its status on the date.")
+    residual_likelihood: int = Field(description="The residual likelihood were it verified.")
+    residual_level: str = Field(description="The residual level were it verified.")
+
+
+class TargetResult(Model):
+    likelihood: int | None
+    severity: int | None
+    level: str | None = Field(description="The target level, when both scales are given.")
+    by: str | None
+
+
 class RiskResult(Model):
     id: str
     title: str
@@ -171,6 +188,15 @@ class RiskResult(Model):
     mitigations: tuple[MitigationResult, ...]
     basis: tuple[str, ...]
     sources: tuple[str, ...]
+    treatment: str | None = None
+    owner: str | None = None
+    target: TargetResult | None = None
+    if_verified: tuple[SafeguardEffect, ...] = Field(
+        default=(),
+        description="For a risk whose residual level is its inherent level: each mitigation not "
+        "yet verified that, verified, would lower the residual likelihood, and how far; empty "
+        "when none would (or when the risk already moves).",
+    )
 
 
 class Recommendation(Model):
@@ -190,10 +216,22 @@ class Change(Model):
     after: str
 
 
+Direction = Literal["improves", "worsens", "mixed"]
+
+
 class Movement(Model):
-    """What settling one fact one way would change."""
+    """What settling one fact one way would change, and whether that is for the better."""
 
     value: str
+    setting: str = Field(
+        description="The field and the value it is settled to, in words (``provided: true``): "
+        'an entry whose statement is negative ("no notice was found") is still read by its '
+        "field, so the direction is that of the field's value."
+    )
+    direction: Direction = Field(
+        description="improves: every change is to a better level, rating or risk; worsens: "
+        "every change is to a worse one; mixed: some of each."
+    )
     criteria: tuple[Change, ...] = Field(description="Criteria whose level would change.")
     ratings: tuple[Change, ...] = Field(description="Rubric ratings that would change.")
     risks: tuple[Change, ...] = Field(description="Residual risk levels that would change.")

@@ -8,7 +8,7 @@ that may not be known can be written as ``unknown``.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -34,6 +34,8 @@ from pia.model.common import (
     Text,
     Tri,
 )
+from pia.model.common import Ref as _Ref
+from pia.model.facts import UNKNOWN_LIST, OpenList
 from pia.model.introspect import models_in
 from pia.model.waivers import Waiver
 
@@ -67,7 +69,7 @@ class Source(Model):
         default=None,
         description="The source in this case whose text this one copies (a mirror, a repost, a "
         "syndicated or archived copy): an entry that cites the copy should cite the original "
-        "too (pia validate --strict warns, PIA-W121).",
+        "too (pia validate --strict warns, PIA-W122).",
     )
     note: str | None = Field(default=None, description="Mirrors, syndication, what it supports.")
 
@@ -111,6 +113,7 @@ PartyKind = Literal[
     "inspector_general",
     "contractor",
     "group",
+    "unknown",
 ]
 
 PartyRole = Literal[
@@ -136,7 +139,9 @@ class Party(Sourced):
     id: Id
     name: Text
     kind: PartyKind
-    roles: tuple[PartyRole, ...] = ()
+    roles: OpenList[PartyRole] = Field(
+        default=UNKNOWN_LIST, description="What the party does in the arrangement."
+    )
     parent: PartyRef | None = Field(default=None, description="The party this one belongs to.")
     description: str | None = None
     people: tuple[Person, ...] = ()
@@ -220,7 +225,11 @@ DataCategory = Literal[
     "legal",
     "employment",
     "other",
+    "unknown",
 ]
+
+
+SystemRef = Annotated[str, _Ref("system")]
 
 
 class DataElement(Sourced):
@@ -232,8 +241,60 @@ class DataElement(Sourced):
     id: Id
     name: Text
     category: DataCategory
-    sensitivity: Literal["low", "medium", "high"]
+    sensitivity: Literal["low", "medium", "high", "unknown"] = Field(
+        description="How much harm its misuse can do; required (a judgment the case makes, or "
+        "unknown)."
+    )
     description: str | None = None
+    systems: OpenList[SystemRef] = Field(
+        default=UNKNOWN_LIST, description="The systems that hold this data."
+    )
+
+
+SystemStatus = Literal[
+    "planned", "in_development", "operational", "suspended", "retired", "unknown"
+]
+
+
+class SystemState(Sourced, Dated):
+    """A system's operational status for a period."""
+
+    status: SystemStatus
+
+
+class System(Sourced):
+    """A system that holds or processes the data: who owns, runs and hosts it, and how its
+    operational status changed. Flows, data, safeguards and risks can name it."""
+
+    ref_kind: ClassVar[str] = "system"
+    label_field: ClassVar[str] = "name"
+
+    id: Id
+    name: Text
+    description: str | None = None
+    owners: OpenList[PartyRef] = Field(
+        default=UNKNOWN_LIST, description="The parties that own the system and answer for it."
+    )
+    operators: OpenList[PartyRef] = Field(
+        default=UNKNOWN_LIST, description="The parties that run it day to day."
+    )
+    hosting: Literal["on_premises", "government_cloud", "commercial_cloud", "other", "unknown"] = (
+        Field(default="unknown", description="Where it runs.")
+    )
+    hosted_by: OpenList[PartyRef] = Field(
+        default=UNKNOWN_LIST,
+        description="The parties whose infrastructure it runs on (a cloud provider, a data "
+        "centre).",
+    )
+    predecessors: OpenList[SystemRef] = Field(
+        default=UNKNOWN_LIST, description="Systems it replaced."
+    )
+    successors: OpenList[SystemRef] = Field(
+        default=UNKNOWN_LIST, description="Systems that replace it."
+    )
+    status: tuple[SystemState, ...] = Field(
+        default=(), description="Dated operational status history."
+    )
 
 
 FlowStatus = Literal["proposed", "active", "suspended", "blocked", "ended", "unknown"]
@@ -246,8 +307,21 @@ class FlowState(Sourced, Dated):
     by: RulingRef | None = Field(default=None, description="The ruling that set this status.")
 
 
+FlowKind = Literal["collection", "hosting", "internal_use", "disclosure", "matching", "unknown"]
+
+#: Flow kinds that put data in another party's hands for its own use: what rubrics count as
+#: disclosures. Hosting (storage for the owner) and internal use are not among them.
+DISCLOSING_KINDS: tuple[str, ...] = ("disclosure", "matching")
+
+
 class Flow(Sourced, Dated):
-    """Data moving from one party to another: which data, on whom, why and under what authority."""
+    """Data moving from one party to another: which data, on whom, why and under what authority.
+
+    ``kind`` says what the movement is: ``collection`` (from the people concerned or a source
+    into the arrangement), ``hosting`` (storage or hosting for the owner, by a host that may not
+    use the data), ``internal_use`` (within one party), ``disclosure`` (sharing with another party
+    for its own use) or ``matching`` (records sent to be compared against another party's). Only
+    disclosure and matching count as disclosures in the rubrics."""
 
     ref_kind: ClassVar[str] = "flow"
     label_field: ClassVar[str] = "title"
@@ -256,10 +330,28 @@ class Flow(Sourced, Dated):
     title: Text
     from_: PartyRef = Field(alias="from")
     to: PartyRef
-    data: tuple[DataRef, ...] = Field(min_length=1)
-    subjects: tuple[SubjectRef, ...] = ()
-    purposes: tuple[PurposeRef, ...] = ()
-    authorities: tuple[AuthorityRef, ...] = ()
+    kind: FlowKind = Field(
+        default="unknown",
+        description="collection, hosting (storage or hosting), internal_use, disclosure "
+        "(disclosure or sharing), matching, or unknown.",
+    )
+    direction: Literal["one_way", "two_way", "unknown"] = Field(
+        default="unknown",
+        description="one_way: data moves from `from` to `to` only; two_way: each side sends "
+        "data to the other.",
+    )
+    via: OpenList[EntryRef] = Field(
+        default=UNKNOWN_LIST,
+        description="Parties or systems the data passes through, in order (from -> via... -> "
+        "to); `[]` for a direct flow.",
+    )
+    systems: OpenList[SystemRef] = Field(
+        default=UNKNOWN_LIST, description="Systems the data leaves, enters or passes through."
+    )
+    data: OpenList[DataRef] = Field(default=UNKNOWN_LIST, min_length=1)
+    subjects: OpenList[SubjectRef] = Field(default=UNKNOWN_LIST)
+    purposes: OpenList[PurposeRef] = Field(default=UNKNOWN_LIST)
+    authorities: OpenList[AuthorityRef] = Field(default=UNKNOWN_LIST)
     trigger: str | None = Field(default=None, description="What starts a transfer.")
     channel: str | None = Field(default=None, description="How the data moves.")
     volume: tuple[Figure, ...] = ()
@@ -317,12 +409,22 @@ class Authority(Sourced):
     citation: Text
     title: Text
     kind: Literal[
-        "statute", "regulation", "executive_order", "agreement", "policy", "guidance", "case_law"
+        "statute",
+        "regulation",
+        "executive_order",
+        "agreement",
+        "policy",
+        "guidance",
+        "case_law",
+        "unknown",
     ]
     summary: str | None = None
+    signatories: OpenList[PartyRef] = Field(
+        default=UNKNOWN_LIST, description="For an agreement: the parties that signed it."
+    )
     relied_on: Tri = Field(description="Whether the arrangement claims this authority for itself.")
-    requirements: tuple[Text, ...] = Field(
-        default=(), description="Conditions the authority sets, in plain words."
+    requirements: OpenList[Text] = Field(
+        default=UNKNOWN_LIST, description="Conditions the authority sets, in plain words."
     )
     standing: tuple[Standing, ...] = Field(default=(), description="Dated standing history.")
 
@@ -386,6 +488,7 @@ Control = Literal[
     "custody_limit",
     "onward_sharing_limit",
     "independent_audit",
+    "match_verification",
 ]
 
 
@@ -398,11 +501,14 @@ class Safeguard(Sourced):
 
     id: Id
     title: Text
-    kind: Literal["legal", "technical", "organisational", "procedural", "oversight"]
-    controls: tuple[Control, ...] = ()
+    kind: Literal["legal", "technical", "organisational", "procedural", "oversight", "unknown"]
+    controls: OpenList[Control] = Field(default=UNKNOWN_LIST)
     description: str | None = None
-    required_by: tuple[AuthorityRef, ...] = ()
-    applies_to: tuple[FlowRef, ...] = ()
+    required_by: OpenList[AuthorityRef] = Field(default=UNKNOWN_LIST)
+    applies_to: OpenList[FlowRef] = Field(default=UNKNOWN_LIST)
+    systems: OpenList[SystemRef] = Field(
+        default=UNKNOWN_LIST, description="Systems the safeguard protects."
+    )
     status: tuple[SafeguardState, ...] = Field(min_length=1, description="Dated status history.")
 
 
@@ -470,7 +576,7 @@ class Retention(Sourced):
     label_field: ClassVar[str] = "statement"
 
     id: Id
-    applies_to: tuple[EntryRef, ...] = ()
+    applies_to: OpenList[EntryRef] = Field(default=UNKNOWN_LIST)
     statement: Text
     period: Text | Literal["unknown"] = Field(description="The retention period, or unknown.")
     disposal: Tri = Field(default="unknown", description="Whether disposal is provided for.")
@@ -482,10 +588,20 @@ class Notice(Sourced, Dated):
 
     id: Id
     kind: Literal[
-        "individual", "public", "sorn", "matching_notice", "privacy_notice", "press", "publication"
+        "individual",
+        "public",
+        "sorn",
+        "matching_notice",
+        "privacy_notice",
+        "press",
+        "publication",
+        "unknown",
     ]
     statement: Text
     provided: Tri
+    covers: OpenList[FlowRef] = Field(
+        default=UNKNOWN_LIST, description="The flows the notice describes."
+    )
 
 
 class Redress(Sourced):
@@ -500,6 +616,7 @@ class Redress(Sourced):
         "judicial_review",
         "access_correction",
         "complaint",
+        "unknown",
     ]
     mechanism: Text
     statement: Text
@@ -589,8 +706,26 @@ class TimelineEvent(Sourced):
     refs: tuple[EntryRef, ...] = ()
 
 
+RiskTreatment = Literal["reduce", "avoid", "transfer", "accept", "unknown"]
+
+_RATING = "1 negligible, 2 limited, 3 significant, 4 maximum"
+
+
+class RiskTarget(Model):
+    """The rating a risk's owner aims to bring it to, and by when, where the case gives them."""
+
+    likelihood: int | None = Field(default=None, ge=1, le=4, description=_RATING)
+    severity: int | None = Field(default=None, ge=1, le=4, description=_RATING)
+    by: PartialDate | None = Field(default=None, description="The date the target is set for.")
+
+
 class Risk(Sourced):
-    """A feared event for the people concerned, rated on the CNIL 1-4 scales (analyst judgment)."""
+    """A feared event for the people concerned, rated on the CNIL 1-4 scales (analyst judgment).
+
+    The rating is the *inherent* risk: as it stands before any safeguard. The residual risk is
+    not written: pia computes it from the status of the ``mitigations`` on the date judged, so
+    a safeguard must never be counted in the rating as well (lint warns when the rationale or
+    basis cites one of the risk's mitigations)."""
 
     ref_kind: ClassVar[str] = "risk"
     label_field: ClassVar[str] = "title"
@@ -603,15 +738,41 @@ class Risk(Sourced):
     ]
     subjects: tuple[SubjectRef, ...] = ()
     likelihood: int = Field(
-        ge=1, le=4, description="1 negligible, 2 limited, 3 significant, 4 maximum"
+        ge=1,
+        le=4,
+        description=f"Inherent likelihood, before any safeguard: {_RATING}.",
     )
     severity: int = Field(
-        ge=1, le=4, description="1 negligible, 2 limited, 3 significant, 4 maximum"
+        ge=1,
+        le=4,
+        description=f"Inherent severity, before any safeguard: {_RATING}.",
     )
-    rationale: Text
-    mitigations: tuple[SafeguardRef, ...] = ()
+    rationale: Text = Field(
+        description="Why the inherent rating: the facts that make the event likely and grave "
+        "before any safeguard. Safeguards belong under mitigations, never here: pia subtracts "
+        "them from the likelihood by their status on the date."
+    )
+    mitigations: tuple[SafeguardRef, ...] = Field(
+        default=(),
+        description="Safeguards that lower the likelihood, each by its status on the date "
+        "(verified 1 step, implemented 1/2, stated 1/4; disputed, failed, absent or unknown "
+        "nothing).",
+    )
     basis: tuple[EntryRef, ...] = Field(  # type: ignore[assignment]  # a risk's basis is entries
-        default=(), validate_default=True, description="Case entries the rating rests on."
+        default=(),
+        validate_default=True,
+        description="Case entries the inherent rating rests on (not its mitigations).",
+    )
+    treatment: RiskTreatment | None = Field(
+        default=None,
+        description="How the risk is to be treated (reduce, avoid, transfer, accept), or "
+        "unknown; omitted where the case does not say.",
+    )
+    owner: PartyRef | None = Field(
+        default=None, description="The party accountable for treating the risk, if known."
+    )
+    target: RiskTarget | None = Field(
+        default=None, description="The rating aimed for, and by when, if the case gives one."
     )
 
 
@@ -699,80 +860,86 @@ class Case(Model):
         description="organisations and offices that take part in, oversee or contest the "
         "arrangement.",
     )
-    subjects: tuple[Subject, ...] = Field(
-        default=(),
+    systems: OpenList[System] = Field(
+        default=UNKNOWN_LIST,
+        title="Systems",
+        description="systems that hold or process the data: owner, operator, hosting, "
+        "operational status over time, predecessor and successor.",
+    )
+    subjects: OpenList[Subject] = Field(
+        default=UNKNOWN_LIST,
         title="Whose data",
         description="groups of people whose data the arrangement touches: how many, how "
         "vulnerable.",
     )
-    data: tuple[DataElement, ...] = Field(
-        default=(),
+    data: OpenList[DataElement] = Field(
+        default=UNKNOWN_LIST,
         title="Data elements",
         description="kinds of data that move in the flows, with their category and sensitivity.",
     )
-    flows: tuple[Flow, ...] = Field(
-        default=(),
+    flows: OpenList[Flow] = Field(
+        default=UNKNOWN_LIST,
         title="Data flows",
         description="data moving between parties: which data, on whom, why, under what authority.",
     )
-    purposes: tuple[Purpose, ...] = Field(
-        default=(),
+    purposes: OpenList[Purpose] = Field(
+        default=UNKNOWN_LIST,
         title="Purposes",
         description="why data is used: the collection purpose, the stated one, uses alleged by "
         "others.",
     )
-    authorities: tuple[Authority, ...] = Field(
-        default=(),
+    authorities: OpenList[Authority] = Field(
+        default=UNKNOWN_LIST,
         title="Legal authorities",
         description="laws, agreements and policies the arrangement relies on or is bound by.",
     )
-    safeguards: tuple[Safeguard, ...] = Field(
-        default=(),
+    safeguards: OpenList[Safeguard] = Field(
+        default=UNKNOWN_LIST,
         title="Safeguards",
         description="measures meant to protect the people concerned, with their status over time.",
     )
-    oversight: tuple[Oversight, ...] = Field(
-        default=(),
+    oversight: OpenList[Oversight] = Field(
+        default=UNKNOWN_LIST,
         title="Oversight",
         description="audits, inquiries, hearings, reports and letters by bodies that oversee it.",
     )
-    retention: tuple[Retention, ...] = Field(
-        default=(),
+    retention: OpenList[Retention] = Field(
+        default=UNKNOWN_LIST,
         title="Retention",
         description="how long each recipient keeps the data, and whether disposal is provided for.",
     )
-    notice: tuple[Notice, ...] = Field(
-        default=(),
+    notice: OpenList[Notice] = Field(
+        default=UNKNOWN_LIST,
         title="Notice",
         description="whether and how the people concerned, or the public, are told.",
     )
-    redress: tuple[Redress, ...] = Field(
-        default=(),
+    redress: OpenList[Redress] = Field(
+        default=UNKNOWN_LIST,
         title="Redress",
         description="remedies affected people can use, and sanctions for wrongful disclosure.",
     )
-    data_quality: tuple[DataQuality, ...] = Field(
-        default=(),
+    data_quality: OpenList[DataQuality] = Field(
+        default=UNKNOWN_LIST,
         title="Data quality",
         description="how accurate, current and well matched the data is; known errors.",
     )
-    litigation: tuple[Litigation, ...] = Field(
-        default=(),
+    litigation: OpenList[Litigation] = Field(
+        default=UNKNOWN_LIST,
         title="Litigation",
         description="lawsuits about the arrangement and their rulings (a ruling can set a status).",
     )
-    disputes: tuple[Dispute, ...] = Field(
-        default=(),
+    disputes: OpenList[Dispute] = Field(
+        default=UNKNOWN_LIST,
         title="Disputed facts",
         description="questions the sources answer differently; each side keeps its own sources.",
     )
-    timeline: tuple[TimelineEvent, ...] = Field(
-        default=(),
+    timeline: OpenList[TimelineEvent] = Field(
+        default=UNKNOWN_LIST,
         title="Timeline",
         description="dated events, in order, each pointing at the entries it concerns.",
     )
-    risks: tuple[Risk, ...] = Field(
-        default=(),
+    risks: OpenList[Risk] = Field(
+        default=UNKNOWN_LIST,
         title="Risks",
         description="feared events for the people concerned, rated 1-4 (analyst judgment, CNIL "
         "scales).",

@@ -402,6 +402,11 @@ class Sourced(Model):
         description="For the case's authors only (a to-do, where a fact was found): never "
         "printed in a report, in any format.",
     )
+    planned: bool = Field(
+        default=False,
+        description="The entry is scheduled or planned: its dates may follow the case's as_of "
+        "(otherwise a date after as_of is an error).",
+    )
 
     _check_basis = field_validator("basis")(_basis_for)
 

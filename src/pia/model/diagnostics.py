@@ -240,6 +240,15 @@ RUBRIC_INCONSISTENT = Rule(
     "A rubric is inconsistent (levels, bands or weights).",
     "Levels, thresholds, bands and caps must name each other and be ordered best first.",
 )
+DATE_AFTER_AS_OF = Rule(
+    "PIA-E023",
+    "date-after-as-of",
+    _E,
+    "A dated fact is after the case's as_of, and its entry is not marked planned.",
+    "A case describes the arrangement as of one date. A fact dated after it is either scheduled "
+    "(mark its entry `planned: true`) or a typo, such as 2062 for 2026, that would silently "
+    "drop the fact from every assessment before that date. The sign-off date may follow as_of.",
+)
 JUDGMENT_UNKNOWN_CRITERION = Rule(
     "PIA-E040",
     "judgment-unknown-criterion-id",
@@ -322,6 +331,16 @@ WAIVER_WITHOUT_REASON = Rule(
     "A waiver accepts a weakness on the record; the reason is the record. The waiver still "
     "applies, and this warning takes the place of the one it waives.",
 )
+INHERENT_COUNTS_MITIGATION = Rule(
+    "PIA-W120",
+    "inherent-counts-mitigation",
+    _W,
+    "A risk's inherent rating cites a safeguard that is also one of its mitigations.",
+    "The inherent rating is the risk before any safeguard; pia computes the residual one by "
+    "subtracting the mitigations by their status on the date. A rationale or basis that names a "
+    "mitigation (by its id, or by citing a source only that mitigation rests on) counts it twice: "
+    "rate the risk as if no safeguard worked, and leave the safeguard under mitigations.",
+)
 UNVERIFIED_MITIGATION = Rule(
     "PIA-W201",
     "unverified-mitigation",
@@ -354,7 +373,7 @@ JUDGMENT_UNKNOWN_LEVEL = Rule(
 # --- the source audit (issue 11) --------------------------------------------------------------
 
 CONFIRMED_ON_WEAK_SOURCES = Rule(
-    "PIA-W120",
+    "PIA-W121",
     "confirmed-on-weak-sources",
     _W,
     "An entry marked confirmed rests only on low-reliability sources.",
@@ -368,7 +387,7 @@ CONFIRMED_ON_WEAK_SOURCES = Rule(
     "(`reported`, `alleged`).",
 )
 MIRROR_CITED_ALONE = Rule(
-    "PIA-W121",
+    "PIA-W122",
     "mirror-cited-alone",
     _W,
     "An entry cites a known mirror of another source without citing the original.",
@@ -379,14 +398,14 @@ MIRROR_CITED_ALONE = Rule(
     "copies). A source that names itself as its own original is this warning too.",
 )
 SAME_ADDRESS = Rule(
-    "PIA-W122",
+    "PIA-W123",
     "same-address",
     _W,
     "Two sources have the same address and neither is declared a copy of the other.",
     "Addresses are compared without the scheme, a leading `www.`, the letter case of the host, a "
     "trailing slash or a `#fragment`; the path and query must match. Two entries for one "
     "document are either one source declared twice (merge them) or a copy and its original "
-    "(declare `mirror_of` on the copy, which then falls under PIA-W121).",
+    "(declare `mirror_of` on the copy, which then falls under PIA-W122).",
 )
 
 # --- added for hostile files and large cases (issue 13) ----------------------------------------
@@ -465,6 +484,7 @@ RULES: tuple[Rule, ...] = (
     DANGLING_REFERENCE,
     DUPLICATE_ID,
     WRONG_KIND,
+    DATE_AFTER_AS_OF,
     CEL_SYNTAX,
     CEL_UNKNOWN_PATH,
     CEL_RUNTIME,
@@ -484,6 +504,7 @@ RULES: tuple[Rule, ...] = (
     UNKNOWN_FACTS,
     UNUSED_WAIVER,
     WAIVER_WITHOUT_REASON,
+    INHERENT_COUNTS_MITIGATION,
     CONFIRMED_ON_WEAK_SOURCES,
     MIRROR_CITED_ALONE,
     SAME_ADDRESS,

@@ -6,8 +6,11 @@ import json
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema
 
 from pia.model.case import Case
+from pia.model.common import UNKNOWN
+from pia.model.facts import is_unknown_list
 
 SCHEMA_BASE = "https://pia.invalid/schemas/"
 
@@ -19,13 +22,20 @@ def _models() -> dict[str, type[BaseModel]]:
     return {"case": Case, "rubric": Rubric, "assessment": Assessment}
 
 
+class _Schema(GenerateJsonSchema):
+    """Writes an open-world list's default as the word a case file uses for it: ``unknown``."""
+
+    def encode_default(self, dft: Any) -> Any:
+        return UNKNOWN if is_unknown_list(dft) else super().encode_default(dft)
+
+
 def schema_names() -> list[str]:
     return ["assessment", "case", "rubric"]
 
 
 def json_schema(name: str) -> dict[str, Any]:
     model = _models()[name]
-    schema = model.model_json_schema(by_alias=True, mode="validation")
+    schema = model.model_json_schema(by_alias=True, mode="validation", schema_generator=_Schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"{SCHEMA_BASE}{name}.schema.json"
     return schema

@@ -9,7 +9,12 @@ from __future__ import annotations
 #: Sections whose entries carry a dated status history, and the field holding it. The view
 #: resolves each to ``status`` (the state in force on the date) and keeps the history up to the
 #: date under ``history``.
-HISTORIES: dict[str, str] = {"flows": "status", "safeguards": "status", "authorities": "standing"}
+HISTORIES: dict[str, str] = {
+    "flows": "status",
+    "safeguards": "status",
+    "authorities": "standing",
+    "systems": "status",
+}
 
 #: References the view resolves into the entries they name, so rubrics need no joins:
 #: ``f.subject_groups.exists(g, g.vulnerability == "high")`` instead of a nested ``exists`` over
@@ -22,6 +27,8 @@ JOINS: dict[tuple[str, str], tuple[str, str]] = {
     ("risks", "mitigation_entries"): ("mitigations", "safeguards"),
     ("risks", "subject_groups"): ("subjects", "subjects"),
     ("safeguards", "flow_entries"): ("applies_to", "flows"),
+    ("flows", "system_entries"): ("systems", "systems"),
+    ("notice", "flow_entries"): ("covers", "flows"),
 }
 
 #: Entry fields that date an entry itself: the entry does not exist before that date.
@@ -33,10 +40,15 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "history": ("list", "the status history up to the assessment date"),
         "status_confidence": ("string", "the confidence of the status in force"),
         "status_sources": ("list of source ids", "the sources of the status in force"),
+        "status_by": (
+            "ruling id, null, or unknown",
+            "the ruling that set the status in force (its `by`); null when none is named, "
+            "unknown when the status is",
+        ),
         "occurred": (
             "bool, or unknown",
             "whether the flow has carried data by the date (active, suspended or ended at some "
-            "point); true for a flow with no status history",
+            "point); for a flow with no status history, true if it has a `since`, else unknown",
         ),
     },
     "safeguards": {
@@ -48,6 +60,16 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "history": ("list", "the standing history up to the assessment date"),
         "status_confidence": ("string", "the confidence of the standing in force"),
         "status_sources": ("list of source ids", "the sources of the standing in force"),
+        "status_by": (
+            "ruling id, null, or unknown",
+            "the ruling that set the standing in force (its `by`); null when none is named, "
+            "unknown when the standing is",
+        ),
+    },
+    "systems": {
+        "history": ("list", "the operational status history up to the assessment date"),
+        "status_confidence": ("string", "the confidence of the status in force"),
+        "status_sources": ("list of source ids", "the sources of the status in force"),
     },
     "notice": {
         "in_force": (

@@ -337,12 +337,6 @@ class PreviewServer:
         with self._lock:
             return self._current
 
-    @property
-    def renders(self) -> int:
-        """How many renderings have finished (successful or not)."""
-        with self._lock:
-            return self._renders
-
     def wait_rendered(self, count: int = 1, timeout: float = 30.0) -> bool:
         """Block until at least ``count`` renderings have finished; False on timeout."""
         with self._rendered:

@@ -16,6 +16,8 @@ from pia.model.case import Source
 _BEARING_STYLE = {"good": "\x1b[32m", "bad": "\x1b[31m", "unknown": "\x1b[33m"}
 _RESET = "\x1b[0m"
 DECIDING = "*"
+#: Entries read without deciding an indicator are listed up to this many, then counted.
+MAX_READ = 12
 
 
 def wrap(text: str, width: int, indent: str = "", hanging: str | None = None) -> list[str]:
@@ -54,14 +56,19 @@ def indicator_lines(expl: Explanation, line: IndicatorLine, width: int, color: b
         out[0] = out[0].replace(f": {state}", f": {coloured}", 1)
     out += wrap(ind.description, width, "      ")
     if not ind.evidence:
-        out += wrap("evidence: (no case entry read)", width, "      ", "        ")
+        out += wrap("decided by: (no case entry)", width, "      ", "        ")
     for e in ind.evidence:
         star = DECIDING if e.entry in expl.deciding_entries else ""
         text = (
-            f"evidence: {star}{e.entry} ({e.section}, {e.confidence}): {', '.join(e.fields)} "
+            f"decided by: {star}{e.entry} ({e.section}, {e.confidence}): {', '.join(e.fields)} "
             f"[{', '.join(e.sources)}]"
         )
         out += wrap(text, width, "      ", "        ")
+    if line.also_read:
+        shown = ", ".join(line.also_read[:MAX_READ])
+        more = len(line.also_read) - MAX_READ
+        tail = f" and {more} more" if more > 0 else ""
+        out += wrap(f"also read, not deciding: {shown}{tail}", width, "      ", "        ")
     if ind.unknown_facts:
         out += wrap(f"unknown: {', '.join(ind.unknown_facts)}", width, "      ", "        ")
     return out
@@ -118,7 +125,8 @@ def explanation_lines(
     out.append("")
     out += wrap(
         f"Indicators ({DECIDING} = deciding: the level would differ had it come out the other "
-        "way; its entries are marked too):",
+        "way; its entries are marked too). Under each, the entries that decided its state, "
+        "then those it read that did not:",
         width,
     )
     for line in expl.indicators:

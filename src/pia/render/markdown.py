@@ -105,7 +105,7 @@ def render_markdown(assessment: Assessment, case: Case) -> str:
     out += ["", "## What would change the rating", ""]
     for s in a.sensitivity:
         moves = "; ".join(
-            f"{m.value}: "
+            f"{m.setting} ({m.direction}): "
             + ", ".join(
                 f"{c.id}: {c.before} -> {c.after}" for c in (*m.criteria, *m.ratings, *m.risks)
             )

@@ -1,10 +1,22 @@
-"""Benchmark: `pia assess CASE` (PDF, end to end, fresh process) against the floor.
+"""Benchmark: `pia assess CASE` (PDF, end to end, fresh process) against the floor, side by side.
+
+    .venv/bin/python bench/bench_report.py [CASE] [--runs N] [--baseline COMMIT]
 
 The floor is a fresh process that only imports WeasyPrint and renders the same final HTML with
-the same options (pia's asset fetcher for the bundled fonts, PDF/A-3b, tags). The ratio of the
-medians says what pia adds on top of the rendering it cannot avoid. Peak memory is each child
-process's own maximum resident set (from wait4).
-Run: `.venv/bin/python bench/bench_report.py [CASE] [--runs N]`.
+the same options (pia's asset fetcher for the bundled fonts, PDF/A-3b, tags; not the
+attachments, which are pia's own work). The HTML is the exact text pia hands to WeasyPrint for
+this case, written once through the library before timing. The ratio of the medians says what pia
+adds on top of the rendering it cannot avoid (target: at most 1.15).
+
+With ``--baseline COMMIT`` the same command is also timed on that commit: its tree (its ``src/``,
+its rubrics wherever they lived, and its copy of the case, since the case format changes between
+commits), extracted with ``git archive`` into a temporary folder and run there with the same
+interpreter. The ratio of this tree's median to it is
+printed too (target against b7f4b5f: at most 0.35).
+
+The runs alternate (pia, floor, baseline, pia, floor, ...) so that machine load affects each
+alike; each row is one run. Peak memory is each child's own maximum resident set
+(``ru_maxrss`` from ``wait4``), in MiB. At least 3 runs; the default is 3.
 """
 
 from __future__ import annotations
@@ -14,9 +26,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 
 from timing import ROOT
@@ -29,61 +43,112 @@ weasyprint.HTML(string=html, base_url=None, url_fetcher=PiaFetcher()).write_pdf(
     sys.argv[2], pdf_variant="pdf/a-3b", pdf_tags=True)
 """
 
+FINAL_HTML = """
+import sys
+from pathlib import Path
+from pia.cel.rubric import load_rubrics
+from pia.engine import assess
+from pia.load.case import load_case_file
+from pia.render.html import render_html
+cf = load_case_file(Path(sys.argv[1]))
+a = assess(cf.case, load_rubrics(), case_sha256=cf.sha256)
+Path(sys.argv[2]).write_text(render_html(a, cf.case, for_pdf=True), encoding="utf-8")
+"""
 
-def run(command: Sequence[str]) -> tuple[float, float]:
+MIN_RUNS = 3
+
+
+def run(
+    command: Sequence[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one fresh process."""
     start = time.perf_counter()
     child = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
     errors = child.stderr.read() if child.stderr else ""
-    if child.returncode != 0:
-        sys.exit(f"{' '.join(command)} exited {child.returncode}:\n{errors}")
+    if code != 0:
+        sys.exit(f"{' '.join(command)} exited {code}:\n{errors}")
     return wall, usage.ru_maxrss / 1024
 
 
 def final_html(case: Path, out: Path) -> Path:
     """The exact HTML pia hands to WeasyPrint for this case."""
-    code = (
-        "import sys; from pathlib import Path; "
-        "from pia.load.case import load_case_file; from pia.cel.rubric import load_rubrics; "
-        "from pia.engine import assess; "
-        "from pia.render.html import render_html; "
-        "cf = load_case_file(Path(sys.argv[1])); rs = load_rubrics(); "
-        "a = assess(cf.case, rs, case_sha256=cf.sha256); "
-        "Path(sys.argv[2]).write_text(render_html(a, cf.case, for_pdf=True), encoding='utf-8')"
-    )
     target = out / "final.html"
-    subprocess.run([sys.executable, "-c", code, str(case), str(target)], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-c", FINAL_HTML, str(case), str(target)], cwd=ROOT, check=True)
     return target
 
 
+def extract(commit: str, into: Path) -> Path:
+    """The tree of ``commit``, extracted (not checked out) under ``into``."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def with_path(src: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(src)
+    return env
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("case", nargs="?", default="cases/ice-irs.yaml")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=MIN_RUNS, help="runs of each (at least 3)")
+    parser.add_argument("--baseline", metavar="COMMIT", help="also time this commit's pia")
     args = parser.parse_args(argv)
-    pia = str(ROOT / ".venv" / "bin" / "pia")
+    if args.runs < MIN_RUNS:
+        parser.error(f"--runs must be at least {MIN_RUNS}")
+    case = str(Path(args.case).resolve())
+    pia = [sys.executable, "-m", "pia.cli", "assess", case, "--quiet"]
+    rows: list[tuple[str, list[tuple[float, float]]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        html = final_html(Path(args.case), out)
-        # Alternate the two so that machine load affects both alike.
-        full: list[tuple[float, float]] = []
-        floor: list[tuple[float, float]] = []
+        html = final_html(Path(case), out)
+        commands: list[tuple[str, list[str], dict[str, str] | None, Path]] = [
+            ("pia assess (pdf)", [*pia, "--out", str(out / "pia")], None, ROOT),
+            (
+                "floor (WeasyPrint only)",
+                [sys.executable, "-c", FLOOR, str(html), str(out / "f.pdf")],
+                None,
+                ROOT,
+            ),
+        ]
+        if args.baseline:
+            then = extract(args.baseline, out / "baseline")
+            then_case = str(then / Path(case).relative_to(ROOT))
+            base = [sys.executable, "-m", "pia.cli", "assess", then_case, "--out", str(out / "b")]
+            label = f"pia assess at {args.baseline}"
+            commands.append((label, base, with_path(then / "src"), then))
+        rows = [(label, []) for label, _, _, _ in commands]
         for _ in range(args.runs):
-            full.append(run([pia, "assess", args.case, "--out", str(out / "pia")]))
-            floor.append(run([sys.executable, "-c", FLOOR, str(html), str(out / "floor.pdf")]))
-    f_wall = statistics.median(w for w, _ in full)
-    b_wall = statistics.median(w for w, _ in floor)
-    print(f"{args.runs} runs each, fresh processes, median wall time")
-    f_rss = max(m for _, m in full)
-    b_rss = max(m for _, m in floor)
-    print(f"pia assess {args.case}: {f_wall:6.2f} s  (peak RSS {f_rss:.0f} MiB)")
-    print(f"floor (WeasyPrint only):   {b_wall:6.2f} s  (peak RSS {b_rss:.0f} MiB)")
-    print(f"ratio: {f_wall / b_wall:.2f}")
+            for (_, command, env, cwd), (_, results) in zip(commands, rows, strict=True):
+                results.append(run(command, env, cwd))
+    width = max(len(label) for label, _ in rows)
+    print(f"{Path(args.case).name}: {args.runs} runs each, alternating, fresh processes")
+    print(
+        f"{'':<{width}}  "
+        + "  ".join(f"{f'run {i + 1}':>7}" for i in range(args.runs))
+        + "   median  peak RSS"
+    )
+    medians: dict[str, float] = {}
+    for label, results in rows:
+        walls = [w for w, _ in results]
+        medians[label] = statistics.median(walls)
+        cells = "  ".join(f"{w:5.1f} s" for w in walls)
+        peak = max(m for _, m in results)
+        print(f"{label:<{width}}  {cells}  {medians[label]:5.1f} s  {peak:5.0f} MiB")
+    full, floor = medians[rows[0][0]], medians[rows[1][0]]
+    print(f"pia / floor: {full / floor:.2f} (target at most 1.15)")
+    if args.baseline:
+        print(f"pia / {args.baseline}: {full / medians[rows[2][0]]:.2f} (target at most 0.35)")
     return 0
 
 

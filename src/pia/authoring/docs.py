@@ -376,9 +376,30 @@ def case_format_reference() -> str:
         "",
         "- *date*: a full calendar date, `YYYY-MM-DD` (`as_of: 2025-06-01`).",
         "- *partial date*: a date known to the day, the month or only the year: `2025`, "
-        "`2025-05` or `2025-05-12`.",
+        "`2025-05` or `2025-05-12`; or a range of them where the sources give no more, such as "
+        '"late 2022 or early 2023": `{earliest: 2022-10, latest: 2023-03}`, with '
+        '`approximate: true` for "about" (a single approximate date is '
+        "`{earliest: 2022, approximate: true}`). pia keeps a range in its EDTF (ISO 8601-2) "
+        "form, which may also be written directly: `2022-10/2023-03`, `2022~`, "
+        "`2022-10~/2023-03~`.",
         "",
-        _date_rule(view_module.__doc__),
+        _date_rule(view_module.__doc__)
+        + " A date range counts from the first day of its latest bound (`2022-10/2023-03` "
+        "from 2023-03-01): conservatively, a fact is not taken to begin, hold or end before "
+        "the latest date the sources allow. The approximate mark changes no comparison; "
+        "reports print it.",
+        "",
+        "### Citations",
+        "",
+        "An entry's `sources` lists the ids of the sources that support it (`[S1, S3]`); each "
+        "cites the entry at the entry's own confidence. Where one source supports it less (or "
+        "more) surely, write that citation in full: `{source: S3, confidence: reported}`. An "
+        "entry or citation marked `inferred` (no source states it; the analyst reasons to it) "
+        "needs a `basis` saying how. Rubric expressions see every citation as its id. "
+        "`pia validate --strict` audits the sources: an entry `confirmed` only on "
+        "low-reliability sources (PIA-W121), a copy cited without its original (a source's "
+        "`mirror_of`, PIA-W122), two sources at one address (PIA-W123). An entry's `note` is "
+        "printed for the reader; its `internal_note` never is.",
         "",
         "### Confidence",
         "",
@@ -506,6 +527,9 @@ def _cel_type(shape: Shape) -> str:
     if len(alternatives) > 1:
         words = []
         for alt in alternatives:
+            hidden = alt.model() is not None and not getattr(alt.model(), "in_view", True)
+            if hidden:
+                continue  # the view holds a plain value in its place (a citation's id)
             if alt.annotation is type(None):
                 words.append("null")
             elif alt.literals() == ("unknown",):

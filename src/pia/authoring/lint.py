@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -25,12 +26,15 @@ from pia.load.located import DataPath as Path
 from pia.load.located import Located, Position
 from pia.load.references import iter_refs
 from pia.model.case import Case
-from pia.model.common import UNKNOWN, Sourced
+from pia.model.common import UNKNOWN, Citation, Sourced
 from pia.model.diagnostics import (
     CLAIM_WITHOUT_SOURCE,
+    CONFIRMED_ON_WEAK_SOURCES,
     FLOW_WITHOUT_AUTHORITY,
     INHERENT_COUNTS_MITIGATION,
+    MIRROR_CITED_ALONE,
     RISK_WITHOUT_MITIGATION,
+    SAME_ADDRESS,
     STALE_AS_OF,
     UNCITED_SOURCE,
     UNKNOWN_FACTS,
@@ -400,6 +404,136 @@ def unknowns_per_section(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
+# --- the source audit ------------------------------------------------------------------------
+
+
+def _confirming(entry: Sourced) -> list[str]:
+    """The citations an entry's ``confirmed`` rests on: those that confirm it (a plain id takes
+    the entry's confidence; the long form says its own)."""
+    return [
+        str(c)
+        for c in entry.sources
+        if (c.confidence_in(entry.confidence) if isinstance(c, Citation) else entry.confidence)
+        == "confirmed"
+    ]
+
+
+def confirmed_on_weak_sources(ctx: LintContext) -> Iterator[Finding]:
+    """``confirmed`` needs an official or primary source, or two major outlets: an entry whose
+    confirming citations are all low-reliability sources (or that no citation confirms) claims
+    more than its sources bear."""
+    reliability = {s.id: s.reliability for s in ctx.case.sources}
+    for path, label, owner, entry in entries(ctx.case):
+        if not isinstance(entry, Sourced) or entry.confidence != "confirmed" or not entry.sources:
+            continue
+        confirming = _confirming(entry)
+        where = ctx.located.value_at((*path, "confidence"))
+        if not confirming:
+            yield ctx.warn(
+                CONFIRMED_ON_WEAK_SOURCES,
+                owner,
+                where,
+                f"{label} is confirmed, but none of its citations confirms it "
+                f"({', '.join(entry.sources)})",
+                "cite a source that confirms it, or lower its confidence",
+            )
+        elif all(reliability.get(s) == "low" for s in confirming):
+            yield ctx.warn(
+                CONFIRMED_ON_WEAK_SOURCES,
+                owner,
+                where,
+                f"{label} is confirmed on low-reliability sources only ({', '.join(confirming)})",
+                "cite a stronger source that carries the same statement, or lower its "
+                "confidence (reported, alleged)",
+            )
+
+
+def _originals(case_sources: dict[str, str | None], source: str) -> list[str]:
+    """The sources ``source`` copies, nearest first, along its chain of ``mirror_of``."""
+    chain: list[str] = []
+    current = case_sources.get(source)
+    while current is not None and current not in chain and current != source:
+        chain.append(current)
+        current = case_sources.get(current)
+    return chain
+
+
+def mirrors_cited_alone(ctx: LintContext) -> Iterator[Finding]:
+    """A copy adds no support of its own and the reader should be sent to the original: an
+    entry that cites a source declared ``mirror_of`` another must cite that original too."""
+    mirror_of = {s.id: s.mirror_of for s in ctx.case.sources}
+    for i, source in enumerate(ctx.case.sources):
+        if source.mirror_of == source.id:
+            yield ctx.warn(
+                MIRROR_CITED_ALONE,
+                source.id,
+                ctx.located.value_at(("sources", i, "mirror_of")),
+                f"source {source.id!r} names itself as the source it copies",
+                "name the original it copies, or remove mirror_of",
+            )
+    for path, label, owner, entry in entries(ctx.case):
+        if not isinstance(entry, Sourced):
+            continue
+        cited = set(entry.sources)
+        for j, citation in enumerate(entry.sources):
+            originals = _originals(mirror_of, citation)
+            if originals and not cited.intersection(originals):
+                yield ctx.warn(
+                    MIRROR_CITED_ALONE,
+                    owner,
+                    ctx.located.value_at((*path, "sources", j)),
+                    f"{label} cites {citation}, a copy of {originals[0]}, without citing "
+                    f"{originals[0]}",
+                    f"cite {originals[0]} beside it or instead",
+                )
+
+
+def document_address(url: str) -> str | None:
+    """The part of a URL that names a document: host (lower case, without ``www.``), path
+    (without a trailing slash) and query; scheme and fragment are ignored."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host:
+        return None
+    address = f"{host}{parts.path.rstrip('/')}"
+    return f"{address}?{parts.query}" if parts.query else address
+
+
+def same_addresses(ctx: LintContext) -> Iterator[Finding]:
+    """Two sources at one address are one document: merge them, or declare the copy. Two
+    versions of a page (both dated, on different dates) are two documents."""
+    mirror_of = {s.id: s.mirror_of for s in ctx.case.sources}
+    dates = {s.id: s.date for s in ctx.case.sources}
+    seen: dict[str, list[str]] = {}
+    for i, source in enumerate(ctx.case.sources):
+        address = document_address(source.url) if source.url else None
+        if address is None:
+            continue
+        same = [
+            other
+            for other in seen.get(address, [])
+            if UNKNOWN in (dates[other], source.date) or dates[other] == source.date
+        ]
+        seen.setdefault(address, []).append(source.id)
+        if not same:
+            continue
+        earlier = same[0]
+        related = earlier in _originals(mirror_of, source.id) or source.id in _originals(
+            mirror_of, earlier
+        )
+        if not related:
+            yield ctx.warn(
+                SAME_ADDRESS,
+                source.id,
+                ctx.located.value_at(("sources", i, "url")),
+                f"source {source.id!r} has the same address as {earlier!r} ({address})",
+                f"merge them, or declare mirror_of: {earlier} if one copies the other",
+            )
+
+
 #: The checks in the order they are documented; their warnings are sorted by position.
 CHECKS: tuple[tuple[Rule, Check], ...] = (
     (CLAIM_WITHOUT_SOURCE, claims_without_source),
@@ -410,6 +544,9 @@ CHECKS: tuple[tuple[Rule, Check], ...] = (
     (INHERENT_COUNTS_MITIGATION, inherent_counts_mitigation),
     (STALE_AS_OF, stale_as_of),
     (UNKNOWN_FACTS, unknowns_per_section),
+    (CONFIRMED_ON_WEAK_SOURCES, confirmed_on_weak_sources),
+    (MIRROR_CITED_ALONE, mirrors_cited_alone),
+    (SAME_ADDRESS, same_addresses),
 )
 
 #: The rules about the waivers themselves (applied after the checks, by :func:`apply_waivers`).

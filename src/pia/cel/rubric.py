@@ -102,7 +102,11 @@ def _collect(model: type[BaseModel], prefix: str, out: set[str], depth: int) -> 
             if item is not None:
                 out.add(f"{path}[]")
                 for sub in unwrap(item):
-                    if isinstance(sub, type) and issubclass(sub, BaseModel):
+                    if (
+                        isinstance(sub, type)
+                        and issubclass(sub, BaseModel)
+                        and getattr(sub, "in_view", True)
+                    ):
                         _collect(sub, f"{path}[]", out, depth + 1)
             elif isinstance(inner, type) and issubclass(inner, BaseModel):
                 _collect(inner, path, out, depth + 1)

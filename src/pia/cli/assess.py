@@ -1,7 +1,20 @@
-"""`pia assess CASE`: score a case against the rubrics and write the report."""
+"""`pia assess CASE`: score a case against the rubrics and write the report.
+
+What it prints, by design:
+
+- stdout: one ``wrote PATH`` line per file written, always (unless ``--quiet``): the lines a
+  script reads;
+- stderr, on a terminal: the stage the run is in (load, assess, layout with the pages laid out so
+  far, write) on one line that updates in place, cleared at the end;
+- stderr, always (unless ``--quiet``): a short summary, the governing rating of each rubric and
+  the top findings; plain lines, no escape codes, so a script can ignore them or keep them;
+- ``--quiet``: nothing but errors.
+"""
 
 from __future__ import annotations
 
+import sys
+import time
 from typing import TYPE_CHECKING
 
 import click
@@ -25,6 +38,39 @@ def _parse_formats(value: str) -> list[str]:
     return formats
 
 
+def _stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal (progress is shown only there)."""
+    return sys.stderr.isatty()
+
+
+class StageLine:
+    """One line on stderr that says which stage the run is in, rewritten in place
+    (``pia assess: layout 3/4, page 12, 14.2 s``); silent unless ``enabled``."""
+
+    def __init__(self, enabled: bool) -> None:
+        from pia.render.outputs import STAGES
+
+        self.enabled = enabled
+        self.stages = STAGES
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, stage: str, detail: str | None = None) -> None:
+        if not self.enabled:
+            return
+        step = self.stages.index(stage) + 1 if stage in self.stages else 0
+        where = f", {detail}" if detail else ""
+        elapsed = time.monotonic() - self.start
+        text = f"pia assess: {stage} {step}/{len(self.stages)}{where}, {elapsed:.1f} s"
+        click.echo(f"\r\x1b[K{text}", err=True, nl=False, color=True)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False, color=True)
+            self.shown = False
+
+
 @click.command(name="assess")
 @click.argument("case_path", metavar="CASE", type=PathType())
 @rubric_option()
@@ -43,29 +89,50 @@ def _parse_formats(value: str) -> list[str]:
     show_default=True,
     help="Output folder ('-' prints a single text format to stdout).",
 )
-@as_of_option()
+@as_of_option("Judge the arrangement as of this date; files are then written as <id>@<DATE>.<ext>.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for scripts).")
 def assess(
-    case_path: Path, rubrics: tuple[str, ...], formats: str, out: Path, as_of: date | None
+    case_path: Path,
+    rubrics: tuple[str, ...],
+    formats: str,
+    out: Path,
+    as_of: date | None,
+    quiet: bool,
 ) -> None:
     """Score a case against the rubrics and write the report.
 
-    Writes OUT/<case id>.<format> for each format; files are replaced atomically.
+    Writes OUT/<case id>.<format> for each format (OUT/<case id>@<DATE>.<format> with an --as-of
+    other than the case's own date); files are replaced atomically. On a terminal the stages
+    are shown as they run; a summary (ratings, top findings) follows on stderr.
     """
     from pia.cel.rubric import load_rubrics
     from pia.engine import assess as run_assess
     from pia.load.case import load_case_file
-    from pia.render.outputs import write_outputs
+    from pia.render.outputs import summary_lines, write_outputs
 
     wanted = _parse_formats(formats)
     if str(out) == "-" and (len(wanted) != 1 or wanted[0] == "pdf"):
         raise click.BadParameter("--out - needs exactly one text format (json, md or html)")
-    case_file = load_case_file(case_path)
-    loaded = load_rubrics(rubrics)
-    assessment = run_assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
-    if str(out) == "-":
-        from pia.render.outputs import render_text
+    stage = StageLine(enabled=not quiet and str(out) != "-" and _stderr_is_terminal())
+    try:
+        stage("load")
+        case_file = load_case_file(case_path)
+        loaded = load_rubrics(rubrics)
+        stage("assess")
+        assessment = run_assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
+        if str(out) == "-":
+            from pia.render.outputs import render_text
 
-        click.echo(render_text(wanted[0], assessment, case_file, loaded), nl=False)
+            click.echo(render_text(wanted[0], assessment, case_file, loaded), nl=False)
+            return
+        written = write_outputs(wanted, out, assessment, case_file, loaded, progress=stage)
+    finally:
+        stage.done()
+    if quiet:
         return
-    for written in write_outputs(wanted, out, assessment, case_file, loaded):
-        click.echo(f"wrote {written}")
+    from pia.model.diagnostics import printable
+
+    for line in summary_lines(assessment):
+        click.echo(printable(line), err=True)
+    for path in written:
+        click.echo(f"wrote {path}")

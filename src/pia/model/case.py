@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from pia.model.common import (
     AuthorityRef,
@@ -63,6 +64,12 @@ class Source(Model):
     kind: SourceKind
     reliability: Literal["high", "medium", "low"] = Field(
         default="medium", description="The analyst's view of how far the source can be trusted."
+    )
+    mirror_of: SourceRef | None = Field(
+        default=None,
+        description="The source in this case whose text this one copies (a mirror, a repost, a "
+        "syndicated or archived copy): an entry that cites the copy should cite the original "
+        "too (pia validate --strict warns, PIA-W122).",
     )
     note: str | None = Field(default=None, description="Mirrors, syndication, what it supports.")
 
@@ -141,14 +148,48 @@ class Party(Sourced):
 
 
 class Figure(Sourced):
-    """A quantity as a source gives it: a value or ``unknown``, optionally a range."""
+    """A quantity as a source gives it: a value (or ``unknown``), a range (``low`` to ``high``),
+    or a one-sided bound ("more than 40,000" is ``at_least: 40000``; "up to 7 million" is
+    ``at_most: 7000000``). A bound or range may stand without a value."""
 
-    value: NumberOrUnknown
+    value: NumberOrUnknown = Field(
+        default="unknown", description="The figure, or unknown (where only bounds are given)."
+    )
     unit: Text
     approximate: bool = False
-    low: float | int | None = None
-    high: float | int | None = None
+    low: float | int | None = Field(default=None, description="The low end of a range.")
+    high: float | int | None = Field(default=None, description="The high end of a range.")
+    at_least: float | int | None = Field(
+        default=None, description='A lower bound the source gives ("more than", "over").'
+    )
+    at_most: float | int | None = Field(
+        default=None, description='An upper bound the source gives ("up to", "fewer than").'
+    )
     as_of: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _bounds_agree(self) -> Figure:
+        below = [b for b in (self.low, self.at_least) if b is not None]
+        above = [b for b in (self.high, self.at_most) if b is not None]
+        if self.low is not None and self.at_least is not None:
+            raise PydanticCustomError(
+                "figure_bounds", "give low (a range) or at_least (a bound), not both", {}
+            )
+        if self.high is not None and self.at_most is not None:
+            raise PydanticCustomError(
+                "figure_bounds", "give high (a range) or at_most (a bound), not both", {}
+            )
+        if below and above and max(below) > min(above):
+            raise PydanticCustomError(
+                "figure_bounds", "the lower bound is above the upper bound", {}
+            )
+        if isinstance(self.value, int | float) and (
+            any(self.value < b for b in below) or any(self.value > b for b in above)
+        ):
+            raise PydanticCustomError(
+                "figure_bounds", "the value {value} lies outside its bounds", {"value": self.value}
+            )
+        return self
 
 
 class Claim(Sourced):
@@ -343,6 +384,7 @@ class Purpose(Sourced):
 
 
 StandingStatus = Literal[
+    "pending",
     "in_force",
     "contested",
     "upheld",
@@ -356,7 +398,8 @@ StandingStatus = Literal[
 
 
 class Standing(Sourced, Dated):
-    """The legal standing of an authority for a period."""
+    """The legal standing of an authority for a period. ``pending`` is an instrument proposed or
+    awaiting adoption (a bill, a draft rule, an agreement not yet signed): not yet in force."""
 
     status: StandingStatus
     by: RulingRef | None = Field(default=None, description="The ruling that set this standing.")
@@ -397,11 +440,36 @@ SafeguardStatus = Literal[
 ]
 
 
+class Progress(Model):
+    """How far a safeguard goes, as a source counts it: ``{met: 5, of: 12, what: requirements}``
+    reads "5 of 12 requirements met"."""
+
+    met: int = Field(ge=0, description="How many of the items are met.")
+    of: int = Field(ge=1, description="How many items there are.")
+    what: Text = Field(default="requirements", description="What is counted, in the plural.")
+
+    @model_validator(mode="after")
+    def _met_within(self) -> Progress:
+        if self.met > self.of:
+            raise PydanticCustomError(
+                "progress", "met ({met}) cannot exceed of ({of})", {"met": self.met, "of": self.of}
+            )
+        return self
+
+    def words(self) -> str:
+        """``5 of 12 requirements met``."""
+        return f"{self.met} of {self.of} {self.what} met"
+
+
 class SafeguardState(Sourced, Dated):
     """A safeguard's status for a period. ``stated`` is on paper only; ``verified`` means someone
-    independent checked it; ``failed`` means a check found it not working."""
+    independent checked it; ``failed`` means a check found it not working. ``progress`` says how
+    far a partial status goes, where a source counts it (5 of 12 requirements met)."""
 
     status: SafeguardStatus
+    progress: Progress | None = Field(
+        default=None, description="A partial status with counts: {met: 5, of: 12}."
+    )
 
 
 Control = Literal[
@@ -450,6 +518,38 @@ class Safeguard(Sourced):
     status: tuple[SafeguardState, ...] = Field(min_length=1, description="Dated status history.")
 
 
+RecommendationStatus = Literal["open", "closed", "unknown"]
+
+
+class RecommendationState(Sourced, Dated):
+    """Whether a recommendation is open (not yet answered) or closed, for a period."""
+
+    status: RecommendationStatus
+
+
+class Recommendation(Sourced):
+    """What an oversight body recommended, to whom, and whether it is still open."""
+
+    label_field: ClassVar[str] = "statement"
+
+    statement: Text
+    addressee: PartyRef | Literal["unknown"] = Field(
+        description="The party the recommendation is addressed to, or unknown."
+    )
+    status: tuple[RecommendationState, ...] = Field(
+        default=(), description="Dated status history: open, closed or unknown."
+    )
+
+
+class OversightFinding(Sourced):
+    """What an oversight body found, with the sources that report it (the long form of an item
+    of ``findings``; a plain sentence is the short form)."""
+
+    label_field: ClassVar[str] = "statement"
+
+    statement: Text
+
+
 class Oversight(Sourced):
     """An oversight body acting on the arrangement: an audit, an inquiry, a report, a letter."""
 
@@ -465,7 +565,16 @@ class Oversight(Sourced):
     activity: Text
     date: PartialDate | Literal["unknown"]
     outcome: Literal["requested", "ongoing", "completed", "refused", "unknown"]
-    findings: tuple[Text, ...] = ()
+    findings: tuple[Text | OversightFinding, ...] = Field(
+        default=(),
+        description="What the body found: sentences, or {statement, sources, confidence} where "
+        "a finding has sources of its own.",
+    )
+    recommendations: tuple[Recommendation, ...] = Field(
+        default=(),
+        description="What the body recommended, each with its sources, addressee and dated "
+        "status (open or closed).",
+    )
 
 
 class Retention(Sourced):
@@ -570,9 +679,9 @@ class Litigation(Sourced):
     id: Id
     name: Text
     court: Text
-    docket: Text
+    docket: Text | Literal["unknown"] = Field(description="The docket number, or unknown.")
     judges: tuple[Text, ...] = ()
-    filed: PartialDate
+    filed: PartialDate | Literal["unknown"] = Field(description="The filing date, or unknown.")
     plaintiffs: tuple[Text, ...] = ()
     defendants: tuple[Text, ...] = ()
     counsel: tuple[Text, ...] = ()
@@ -661,8 +770,9 @@ class Risk(Sourced):
         "(verified 1 step, implemented 1/2, stated 1/4; disputed, failed, absent or unknown "
         "nothing).",
     )
-    basis: OpenList[EntryRef] = Field(
+    basis: OpenList[EntryRef] = Field(  # type: ignore[assignment]  # a risk's basis is entries
         default=UNKNOWN_LIST,
+        validate_default=True,
         description="Case entries the inherent rating rests on (not its mitigations).",
     )
     treatment: RiskTreatment | None = Field(

@@ -10,9 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 UNKNOWN = "unknown"
@@ -75,10 +87,11 @@ Date = Annotated[
 ]
 
 
-def _as_partial_date(value: Any) -> str:
+def _one_partial(value: Any) -> str | None:
+    """``value`` as a partial date string, or None if it is not one."""
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, int) and 1000 <= value <= 9999:
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
         return str(value)
     if isinstance(value, str):
         m = _PARTIAL.match(value)
@@ -87,35 +100,134 @@ def _as_partial_date(value: Any) -> str:
             try:
                 date(int(year), int(month or 1), int(day or 1))
             except ValueError:
-                pass
-            else:
-                return value
-    raise PydanticCustomError(
-        "partial_date",
-        "expected a date written YYYY, YYYY-MM or YYYY-MM-DD, found {found}",
-        {"found": repr(value)},
-    )
+                return None
+            return value
+    return None
 
 
-#: A date known to the day, the month or only the year (``2025``, ``2025-05``, ``2025-05-12``).
+#: The keys of the mapping form of a date range.
+_RANGE_KEYS = frozenset({"earliest", "latest", "approximate"})
+
+_PARTIAL_WORDS = (
+    "expected a date written YYYY, YYYY-MM or YYYY-MM-DD, a range such as "
+    "{earliest: 2022-10, latest: 2023-03} (approximate: true for 'about'), or the same "
+    "written 2022-10/2023-03 (a trailing ~ marks a date approximate), found {found}"
+)
+
+
+def _range(earliest: str, latest: str, approximate: bool) -> str:
+    mark = "~" if approximate else ""
+    if earliest == latest:
+        return f"{earliest}{mark}"
+    if partial_start(earliest) > partial_start(latest):
+        raise PydanticCustomError(
+            "partial_date",
+            "a date range's earliest ({earliest}) is after its latest ({latest})",
+            {"earliest": earliest, "latest": latest},
+        )
+    return f"{earliest}{mark}/{latest}{mark}"
+
+
+def _as_partial_date(value: Any) -> str:
+    """A partial date, or a range of them, as its one written form (EDTF, ISO 8601-2):
+    ``2025-05``, ``2022-10/2023-03``, ``2022~`` (about 2022), ``2022-10~/2023-03~``."""
+    single = _one_partial(value)
+    if single is not None:
+        return single
+    if isinstance(value, dict) and set(value) <= _RANGE_KEYS and "earliest" in value:
+        earliest = _one_partial(value.get("earliest"))
+        latest = _one_partial(value.get("latest", value.get("earliest")))
+        approximate = value.get("approximate", False)
+        if earliest is not None and latest is not None and isinstance(approximate, bool):
+            return _range(earliest, latest, approximate)
+    if isinstance(value, str):
+        parts = value.split("/")
+        plain = [p.removesuffix("~") for p in parts]
+        marks = {p.endswith("~") for p in parts}
+        dates = [_one_partial(p) for p in plain]
+        if len(parts) <= 2 and len(marks) == 1 and all(d is not None for d in dates):
+            return _range(plain[0], plain[-1], marks == {True})
+    raise PydanticCustomError("partial_date", _PARTIAL_WORDS, {"found": repr(value)})
+
+
+#: A date known to the day, the month or only the year (``2025``, ``2025-05``, ``2025-05-12``),
+#: or a range of them with an approximate flag (``{earliest: 2022-10, latest: 2023-03,
+#: approximate: true}``, kept as ``2022-10~/2023-03~``).
 PartialDate = Annotated[
     str,
     PlainValidator(_as_partial_date),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "YYYY[-MM[-DD]]"}
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?~?(/\d{4}(-\d{2}(-\d{2})?)?~?)?$",
+                    "description": "YYYY[-MM[-DD]], optionally ~ (approximate) and "
+                    "/YYYY[-MM[-DD]] (a range)",
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "earliest": {"type": ["string", "integer"]},
+                        "latest": {"type": ["string", "integer"]},
+                        "approximate": {"type": "boolean"},
+                    },
+                    "required": ["earliest"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
     ),
 ]
 
 
-def partial_start(value: str) -> date:
-    """The first day a partial date can mean: ``2025-05`` starts on 2025-05-01."""
+def _bound(value: str, *, latest: bool) -> str:
+    """One end of a written partial date or range, without the approximate mark."""
+    parts = value.split("/")
+    return (parts[-1] if latest else parts[0]).removesuffix("~")
+
+
+def is_approximate(value: str) -> bool:
+    """Whether a written date is marked approximate (``2022~``)."""
+    return value.endswith("~")
+
+
+def is_range(value: str) -> bool:
+    """Whether a written date is a range (``2022-10/2023-03``)."""
+    return "/" in value
+
+
+def _first_day(value: str) -> date:
     parts = [int(p) for p in value.split("-")]
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+def partial_start(value: str) -> date:
+    """The day from which the engine counts a dated fact: the first day of the date
+    (``2025-05`` counts from 2025-05-01) or, for a range, the first day of its latest bound
+    (``2022-10/2023-03`` counts from 2023-03-01). Conservatively, a fact dated "late 2022 or
+    early 2023" is not taken to hold, begin or end before the latest date the sources allow.
+    The approximate mark changes no comparison; reports print it."""
+    return _first_day(_bound(value, latest=True))
+
+
+def earliest_start(value: str) -> date:
+    """The first day a written date or range can mean: ``2022-10/2023-03`` from 2022-10-01."""
+    return _first_day(_bound(value, latest=False))
+
+
+def date_words(value: str) -> str:
+    """A written date in words for a reader: ``2022-10~/2023-03~`` reads "about 2022-10 to
+    2023-03", ``2022~`` reads "about 2022"; a plain partial date reads as written."""
+    about = "about " if is_approximate(value) else ""
+    if is_range(value):
+        return f"{about}{_bound(value, latest=False)} to {_bound(value, latest=True)}"
+    return f"{about}{_bound(value, latest=True)}"
+
+
 def partial_end(value: str) -> date:
-    """The last day a partial date can mean: ``2025-05`` ends on 2025-05-31."""
-    parts = [int(p) for p in value.split("-")]
+    """The last day a partial date (or range) can mean: ``2025-05`` ends on 2025-05-31."""
+    parts = [int(p) for p in _bound(value, latest=True).split("-")]
     if len(parts) == 3:
         return date(parts[0], parts[1], parts[2])
     if len(parts) == 2:
@@ -159,8 +271,9 @@ NumberOrUnknown = Annotated[
 ]
 
 #: How sure the case is of a claim. ``disputed`` means sources conflict; ``unknown`` means the
-#: claim was looked for and not found, and its value should be read as not known.
-Confidence = Literal["confirmed", "reported", "alleged", "disputed", "unknown"]
+#: claim was looked for and not found, and its value should be read as not known; ``inferred``
+#: means no source states it and the analyst reasons to it, with the reasoning in ``basis``.
+Confidence = Literal["confirmed", "reported", "alleged", "inferred", "disputed", "unknown"]
 
 #: What each confidence value means: the one definition the reference docs and reports print.
 CONFIDENCE_MEANINGS: dict[str, str] = {
@@ -168,26 +281,134 @@ CONFIDENCE_MEANINGS: dict[str, str] = {
     "or two major outlets agree.",
     "reported": "A credible secondary source reports it (reputable press, an analysis).",
     "alleged": "A party claims it and it is not admitted or shown.",
+    "inferred": "No source states it; the analyst reasons to it from what the sources do say, "
+    "and the entry's basis gives the reasoning.",
     "disputed": "Sources conflict; the sides are recorded under disputes.",
     "unknown": "Looked for and not found: read the entry's value as not known.",
 }
 
 Text = Annotated[str, Field(min_length=1)]
 
+INFERRED = "inferred"
+
+
+def _basis_for(value: Any, info: ValidationInfo) -> Any:
+    """``basis`` is required when the confidence is ``inferred``: the reasoning, or for a risk
+    the entries its rating rests on. Raised as a missing field, so the error reads ``missing
+    required field 'basis'`` at the entry."""
+    given = value.strip() if isinstance(value, str) else value
+    if info.data.get("confidence") == INFERRED and not given:
+        raise PydanticCustomError(
+            "missing", "an inferred claim needs a basis: the reasoning from the sources"
+        )
+    return value
+
+
+# --- citations -------------------------------------------------------------------------------
+
+
+class Citation(str):
+    """A source id as an entry cites it. It is the id itself (it compares, hashes and prints as
+    the id, so everything that reads ids reads it unchanged) and also carries how sure this one
+    citation makes the entry: ``confidence`` is None for the plain form (``S3``, the entry's
+    own confidence applies) and set for the long form (``{source: S3, confidence: reported}``);
+    ``basis`` is the reasoning of an ``inferred`` citation."""
+
+    confidence: str | None
+    basis: str | None
+
+    def __new__(
+        cls, source: str, confidence: str | None = None, basis: str | None = None
+    ) -> Citation:
+        cited = super().__new__(cls, source)
+        cited.confidence = confidence
+        cited.basis = basis
+        return cited
+
+    def confidence_in(self, entry_confidence: str) -> str:
+        """The confidence this citation gives: its own, or the entry's for the plain form."""
+        return self.confidence or entry_confidence
+
+
+class CitedSource(Model):
+    """The long form of a citation, where one source supports an entry less (or more) surely
+    than the entry's own confidence says: ``{source: S3, confidence: reported}``. Rubric
+    expressions see the source id in its place (``in_view``): a list of sources is a list of ids
+    in the as-of view, whichever form each citation is written in."""
+
+    in_view: ClassVar[bool] = False
+
+    source: SourceRef = Field(description="The id of the source cited.")
+    confidence: Confidence = Field(description="How sure this source makes the entry.")
+    basis: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="Required when confidence is inferred: how the entry follows from this source.",
+    )
+
+    _check_basis = field_validator("basis")(_basis_for)
+
+
+def _kind_of_citation(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "id"
+    if isinstance(value, dict | CitedSource):
+        return "cited"
+    return None
+
+
+#: One citation in an entry's ``sources``: a source id (``S3``) or the long form
+#: ``{source: S3, confidence: reported}``. Either way the validated value is a :class:`Citation`,
+#: which is what type checkers are told.
+if TYPE_CHECKING:
+    CitationItem = Citation
+else:
+    CitationItem = Annotated[
+        Union[  # noqa: UP007 - tagged members need the explicit Union
+            Annotated[SourceRef, AfterValidator(Citation), Tag("id")],
+            Annotated[
+                CitedSource,
+                AfterValidator(lambda c: Citation(c.source, c.confidence, c.basis)),
+                Tag("cited"),
+            ],
+        ],
+        Discriminator(
+            _kind_of_citation,
+            custom_error_type="citation",
+            custom_error_message="a citation is a source id, or {source: ID, confidence: ...}",
+        ),
+    ]
+
 
 class Sourced(Model):
     """Fields every factual entry carries: where it comes from and how sure we are of it."""
 
-    sources: tuple[SourceRef, ...] = Field(
-        default=(), description="Ids of the sources that support this entry."
+    sources: tuple[CitationItem, ...] = Field(
+        default=(),
+        description="The sources that support this entry: ids, or {source: ID, confidence: ...} "
+        "where one source supports it less surely than the entry's confidence says.",
     )
     confidence: Confidence = Field(description="How sure the case is of this entry.")
-    note: str | None = Field(default=None, description="Caveats, in the analyst's words.")
+    basis: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="Required when confidence is inferred: the reasoning from the sources.",
+    )
+    note: str | None = Field(
+        default=None, description="Caveats for the reader, in the analyst's words."
+    )
+    internal_note: str | None = Field(
+        default=None,
+        description="For the case's authors only (a to-do, where a fact was found): never "
+        "printed in a report, in any format.",
+    )
     planned: bool = Field(
         default=False,
         description="The entry is scheduled or planned: its dates may follow the case's as_of "
         "(otherwise a date after as_of is an error).",
     )
+
+    _check_basis = field_validator("basis")(_basis_for)
 
 
 class Dated(Model):

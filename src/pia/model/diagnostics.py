@@ -370,6 +370,44 @@ JUDGMENT_UNKNOWN_LEVEL = Rule(
     "An assessment quality warning: the judgment is not used.",
 )
 
+# --- the source audit (issue 11) --------------------------------------------------------------
+
+CONFIRMED_ON_WEAK_SOURCES = Rule(
+    "PIA-W121",
+    "confirmed-on-weak-sources",
+    _W,
+    "An entry marked confirmed rests only on low-reliability sources.",
+    "`confirmed` means an official or primary source states it, or two major outlets agree; a "
+    "mirror, a repost, a partisan site or a machine-written summary cannot carry that alone. "
+    "The sources an entry's confirmation rests on are its citations that confirm it: the plain "
+    "ones (`S3`, which take the entry's confidence) and the long ones marked "
+    "`{source: S3, confidence: confirmed}`. The warning fires when every one of them has "
+    "`reliability: low`, or when no citation confirms the entry at all. Cite a stronger source "
+    "that carries the same statement, or lower the entry's confidence to what the sources bear "
+    "(`reported`, `alleged`).",
+)
+MIRROR_CITED_ALONE = Rule(
+    "PIA-W122",
+    "mirror-cited-alone",
+    _W,
+    "An entry cites a known mirror of another source without citing the original.",
+    "A source is a known mirror when it declares `mirror_of: ID`, naming the source in the case "
+    "whose text it copies (a mirror, a repost, a syndicated or archived copy). A copy adds no "
+    "independent support, and the reader should be sent to the original: an entry that cites "
+    "the copy must also cite its original (or the original's own original, along a chain of "
+    "copies). A source that names itself as its own original is this warning too.",
+)
+SAME_ADDRESS = Rule(
+    "PIA-W123",
+    "same-address",
+    _W,
+    "Two sources have the same address and neither is declared a copy of the other.",
+    "Addresses are compared without the scheme, a leading `www.`, the letter case of the host, a "
+    "trailing slash or a `#fragment`; the path and query must match. Two entries for one "
+    "document are either one source declared twice (merge them) or a copy and its original "
+    "(declare `mirror_of` on the copy, which then falls under PIA-W122).",
+)
+
 # --- added for hostile files and large cases (issue 13) ----------------------------------------
 
 NUMBER_OUT_OF_RANGE = Rule(
@@ -467,6 +505,9 @@ RULES: tuple[Rule, ...] = (
     UNUSED_WAIVER,
     WAIVER_WITHOUT_REASON,
     INHERENT_COUNTS_MITIGATION,
+    CONFIRMED_ON_WEAK_SOURCES,
+    MIRROR_CITED_ALONE,
+    SAME_ADDRESS,
     UNVERIFIED_MITIGATION,
     JUDGMENT_FAR_FROM_DERIVED,
     JUDGMENT_UNKNOWN_CRITERION_NAME,

@@ -95,6 +95,8 @@ def types_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[type[Ba
                         nxt.append(typing.get_args(inner)[0])
                     elif origin is dict:
                         nxt.append(typing.get_args(inner)[1])
+        if not nxt and isinstance(part, str) and current:
+            nxt = current  # a union member's tag in pydantic's error location, not data
         current = nxt
     return [
         inner
@@ -117,6 +119,10 @@ def ref_of(annotation: Any) -> Ref | None:
             if found:
                 return found[0]
             member = typing.get_args(member)[0]
+            if typing.get_origin(member) in (typing.Union, types.UnionType):
+                ref = ref_of(member)  # a tagged union (a citation: an id or its long form)
+                if ref is not None:
+                    return ref
         item = item_type(member)
         if item is not None:
             ref = ref_of(item)

@@ -44,8 +44,27 @@ def _parse_formats(value: str) -> list[str]:
     help="Output folder ('-' prints a single text format to stdout).",
 )
 @as_of_option()
+@click.option(
+    "--profile",
+    default=None,
+    metavar="NAME",
+    help="Report profile: dhs or edpb. Default: the case's report.profile, else its "
+    "jurisdiction's, else dhs.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size. Default: the case's report.paper, else the profile's.",
+)
 def assess(
-    case_path: Path, rubrics: tuple[str, ...], formats: str, out: Path, as_of: date | None
+    case_path: Path,
+    rubrics: tuple[str, ...],
+    formats: str,
+    out: Path,
+    as_of: date | None,
+    profile: str | None,
+    paper: str | None,
 ) -> None:
     """Score a case against the rubrics and write the report.
 
@@ -65,7 +84,11 @@ def assess(
     if str(out) == "-":
         from pia.render.outputs import render_text
 
-        click.echo(render_text(wanted[0], assessment, case_file, loaded), nl=False)
+        text = render_text(wanted[0], assessment, case_file, loaded, profile=profile, paper=paper)
+        click.echo(text, nl=False)
         return
-    for written in write_outputs(wanted, out, assessment, case_file, loaded):
+    written_files = write_outputs(
+        wanted, out, assessment, case_file, loaded, profile=profile, paper=paper
+    )
+    for written in written_files:
         click.echo(f"wrote {written}")

@@ -15,7 +15,13 @@ FORMATS = ("pdf", *TEXT_FORMATS)
 
 
 def render_text(
-    fmt: str, assessment: Assessment, case_file: CaseFile, rubrics: Sequence[LoadedRubric]
+    fmt: str,
+    assessment: Assessment,
+    case_file: CaseFile,
+    rubrics: Sequence[LoadedRubric],
+    *,
+    profile: str | None = None,
+    paper: str | None = None,
 ) -> str:
     if fmt == "json":
         from pia.render.json import render_json
@@ -28,7 +34,9 @@ def render_text(
     if fmt == "html":
         from pia.render.html import render_html
 
-        return render_html(assessment, case_file.case)
+        return render_html(
+            assessment, case_file.case, rubrics=rubrics, profile=profile, paper=paper
+        )
     raise ValueError(f"{fmt} is not a text format")
 
 
@@ -38,6 +46,9 @@ def write_outputs(
     assessment: Assessment,
     case_file: CaseFile,
     rubrics: Sequence[LoadedRubric],
+    *,
+    profile: str | None = None,
+    paper: str | None = None,
 ) -> list[Path]:
     """Render every requested format first, then write them all to temp files and rename them
     into place together: a failed render or a failed write (a full disk, a read-only folder, a
@@ -50,9 +61,10 @@ def write_outputs(
         if fmt == "pdf":
             from pia.render.pdf import render_pdf
 
-            rendered.append((target, render_pdf(assessment, case_file, rubrics)))
+            pdf = render_pdf(assessment, case_file, rubrics, profile=profile, paper=paper)
+            rendered.append((target, pdf))
         else:
-            text = render_text(fmt, assessment, case_file, rubrics)
+            text = render_text(fmt, assessment, case_file, rubrics, profile=profile, paper=paper)
             rendered.append((target, text.encode("utf-8")))
     write_all_atomic(rendered)
     return [target for target, _ in rendered]

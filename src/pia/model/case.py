@@ -649,7 +649,7 @@ class Case(Model):
         default=(),
         title="Limitations",
         description="what the assessment could not do (records not seen, sources read "
-        "second-hand). Printed in the report's executive summary.",
+        "second-hand). Printed in the report's abstract.",
     )
     authors: tuple[Author, ...] = Field(
         min_length=1,

@@ -34,8 +34,6 @@ def ice_text(ice_pdf: PdfReader) -> str:
     return " ".join(" ".join(page.extract_text() or "" for page in ice_pdf.pages).split())
 
 
-
-
 @pytest.fixture
 def minimal_text() -> str:
     """The smallest valid case, as text to edit one line of."""

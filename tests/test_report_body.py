@@ -51,7 +51,9 @@ def ice_html() -> str:
 
 
 def _render(case_path: Path, tmp_path: Path, *options: str) -> PdfReader:
-    assert main(["assess", str(case_path), "--rubric", "core", "--out", str(tmp_path), *options]) == 0
+    assert (
+        main(["assess", str(case_path), "--rubric", "core", "--out", str(tmp_path), *options]) == 0
+    )
     return PdfReader(str(tmp_path / f"{load_case_file(case_path).case.id}.pdf"))
 
 
@@ -125,7 +127,8 @@ def test_page_one_states_the_conclusion_the_findings_and_the_decision_sought(
     for option in ("Approve", "Approve with conditions", "Do not approve", "Refer"):
         assert f"☐ {option}" in first
     assert "As of 2 December 2026" in first
-    assert "Prepared by" in first and "System owner" in first
+    assert "Prepared by" in first
+    assert "System owner" in first
 
 
 def test_top_findings_are_three_to_five_criteria_of_the_primary_rubric_critical_first() -> None:
@@ -234,7 +237,8 @@ def test_a_decision_taken_is_ticked(tmp_path: Path) -> None:
     case = cf.case.model_copy(update={"sign_off": SignOff(decision="refer", conditions="None.")})
     rubrics = load_rubrics(["core"])
     html = render_html(assess(case, rubrics), case)
-    assert "☒ Refer" in html and "☐ Approve" in html
+    assert "☒ Refer" in html
+    assert "☐ Approve" in html
 
 
 # --- profiles --------------------------------------------------------------------------------
@@ -261,7 +265,9 @@ def test_edpb_body_follows_the_edpb_template(tmp_path: Path) -> None:
     cf = load_case_file(ICE)
     rubrics = load_rubrics()
     html = render_html(assess(cf.case, rubrics), cf.case, profile="edpb")
-    headings = re.findall(r'<section class="chapter kind-\w+" id="[\w-]+">\s*<h1>([^<]+)</h1>', html)
+    headings = re.findall(
+        r'<section class="chapter kind-\w+" id="[\w-]+">\s*<h1>([^<]+)</h1>', html
+    )
     assert headings[:7] == [
         "0. Technical Sheet and Triggers",
         "1. Description of the Processing",
@@ -371,14 +377,26 @@ def test_no_page_is_less_than_a_third_full_except_before_a_chapter(ice_pages: li
             element = getattr(child, "element", None)
             if element is not None and element.tag == "section":
                 starts.setdefault(id(element), number)
-            if type(child).__name__ in ("LineBox", "TableRowBox", "BlockReplacedBox"):
-                if child.position_y < top + box.height:
-                    bottom = max(bottom, child.position_y + child.height)
+            drawn = type(child).__name__ in ("LineBox", "TableRowBox", "BlockReplacedBox")
+            if drawn and child.position_y < top + box.height:
+                bottom = max(bottom, child.position_y + child.height)
         fill.append((bottom - top) / box.height)
     chapter_pages = set(starts.values())
     sparse = [
-        n + 1
-        for n, share in enumerate(fill[:-1])
-        if share < 1 / 3 and (n + 1) not in chapter_pages
+        n + 1 for n, share in enumerate(fill[:-1]) if share < 1 / 3 and (n + 1) not in chapter_pages
     ]
     assert sparse == []
+
+
+@pytest.mark.parametrize("profile", ["dhs", "edpb"])
+def test_every_criterion_of_the_primary_rubric_and_every_risk_is_discussed_once(
+    profile: str,
+) -> None:
+    cf = load_case_file(ICE)
+    assessment = assess(cf.case, load_rubrics())
+    result = digest(assessment, cf.case, load_profile(profile))
+    primary = next(r for r in assessment.rubrics if r.id == result.primary_rubric)
+    placed = [c for plan in result.sections for c in plan.criteria]
+    assert sorted(placed) == sorted(c.id for c in primary.criteria)
+    risks = [r for plan in result.sections for r in plan.risks] + list(result.unplaced_risks)
+    assert sorted(risks) == sorted(r.id for r in assessment.risks)

@@ -62,8 +62,10 @@ def choose_profile(case: Case, override: str | None = None) -> Profile:
 
 def choose_paper(case: Case, profile: Profile, override: str | None = None) -> Paper:
     """``override`` (``--paper``), else the case's ``report.paper``, else the profile's."""
-    if override == "letter" or override == "a4":
-        return override
+    if override == "letter":
+        return "letter"
+    if override == "a4":
+        return "a4"
     if case.report is not None and case.report.paper is not None:
         return case.report.paper
     return profile.paper

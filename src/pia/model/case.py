@@ -109,9 +109,7 @@ class SignOff(Model):
         default=DECISIONS, description="The decisions the signer is asked to choose from."
     )
     decision: Decision | None = Field(default=None, description="The decision taken, if any.")
-    conditions: str | None = Field(
-        default=None, description="Conditions attached to an approval."
-    )
+    conditions: str | None = Field(default=None, description="Conditions attached to an approval.")
     reasons: str | None = Field(default=None, description="The signer's reasons.")
     date: Date | None = Field(default=None, description="Date of the decision.")
     review_by: Date | None = Field(
@@ -134,7 +132,8 @@ class ReportSettings(Model):
         "one.",
     )
     paper: Literal["letter", "a4"] | None = Field(
-        default=None, description="Paper size. Default: the profile's (Letter for dhs, A4 for edpb)."
+        default=None,
+        description="Paper size. Default: the profile's (Letter for dhs, A4 for edpb).",
     )
     scope: str | None = Field(
         default=None,

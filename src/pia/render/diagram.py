@@ -36,7 +36,8 @@ def flow_dot(case: Case, states: Sequence[EntryState] | None = None) -> str:
     used = sorted({f.from_ for f in case.flows} | {f.to for f in case.flows})
     lines = [
         "digraph flows {",
-        f'  graph [rankdir=TB, fontname="{FONT}", fontsize={NODE_FONT_PT}, nodesep=0.25, ranksep=0.6];',
+        f'  graph [rankdir=TB, fontname="{FONT}", fontsize={NODE_FONT_PT}, nodesep=0.25, '
+        "ranksep=0.6];",
         f'  node [shape=box, style="rounded,filled", fillcolor="#eef3f8", fontname="{FONT}", '
         f"fontsize={NODE_FONT_PT}];",
         f'  edge [fontname="{FONT}", fontsize={EDGE_FONT_PT}, color="#455a64"];',
@@ -108,9 +109,10 @@ def flow_alt(case: Case, states: Sequence[EntryState] | None = None) -> str:
     items = []
     for number, flow in enumerate(case.flows, start=1):
         moved = occurred.get(flow.id)
-        state = {True: "data moved", False: "no data known to have moved"}.get(
-            moved, "whether data moved is unknown"
-        )
+        if moved is None:
+            state = "whether data moved is unknown"
+        else:
+            state = "data moved" if moved else "no data known to have moved"
         items.append(
             f"F{number} {flow.title}, from {parties.get(flow.from_, flow.from_)} to "
             f"{parties.get(flow.to, flow.to)} ({state})"

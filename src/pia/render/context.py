@@ -375,8 +375,8 @@ def warning_words(code: str, subject: str, assessment: Assessment) -> str:
     if code == JUDGMENT_FAR_FROM_DERIVED.name and subject in criteria:
         c = criteria[subject]
         return (
-            f"The assessor rated {c.title} {c.label.lower()}, far from the "
-            f"{c.derived_label.lower()} the facts alone give."
+            f"The assessor rated {c.title} “{c.label.lower()}”; the facts alone give "
+            f"“{c.derived_label.lower()}”."
         )
     rule = next((r for r in RULES_BY_CODE.values() if r.name == code), None)
     return rule.summary if rule is not None else code

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from pia.model.assessment import Assessment, CriterionResult, IndicatorResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,3 +26,17 @@ def criterion(assessment: Assessment, qualified: str) -> CriterionResult:
 def indicator(assessment: Assessment, qualified: str, ident: str) -> IndicatorResult:
     """The result of one indicator of a criterion."""
     return next(i for i in criterion(assessment, qualified).indicators if i.id == ident)
+
+
+def outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(str(item.title))  # type: ignore[attr-defined]
+
+    walk(reader.outline)
+    return titles

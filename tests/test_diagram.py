@@ -30,3 +30,26 @@ def test_diagram_does_not_depend_on_the_callers_fontconfig(
     monkeypatch.delenv("FONTCONFIG_FILE")  # as in `pia assess --format html` or the preview
     unpinned_caller = flow_svg(case, states)
     assert unpinned_caller == pinned_caller
+
+
+#: The narrowest text column of a report: A4 (595 pt) less the 19 mm and 18 mm side margins.
+NARROWEST_COLUMN_PT = 595 - (19 + 18) * 72 / 25.4
+
+
+@pytest.mark.parametrize("case_file", sorted((ICE.parent).glob("*.yaml")), ids=lambda p: p.stem)
+def test_diagram_fits_the_page_at_100_percent_with_labels_of_8_pt_or_more(case_file: Path) -> None:
+    """Printed at its own size (never shrunk to fit), every label is at least 8 pt."""
+    import re
+
+    case = load_case_file(case_file).case
+    svg = flow_svg(case, entry_states(build_view(case, case.as_of)))
+    width = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    assert width <= NARROWEST_COLUMN_PT
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert sizes
+    assert min(sizes) >= 8
+
+
+def test_diagram_labels_are_never_cut() -> None:
+    case = load_case_file(ICE).case
+    assert "…" not in flow_svg(case)

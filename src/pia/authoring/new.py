@@ -194,6 +194,7 @@ def skeleton(case_id: str, title: str | None, today: date, answers: Answers) -> 
         _risks(),
         _judgments(),
         _open_questions(),
+        _actions(),
         _waivers(),
     ]
     return "\n".join(parts)
@@ -237,11 +238,22 @@ authors:
     role: analyst
 {_hint("sign_off")}
 sign_off:
+  pia_id: null
   prepared_by: null
+  system_owner: null
+  privacy_officer: null
   reviewed_by: null
   decision: null
+  conditions: null
   reasons: null
   date: null
+  review_by: null
+{_hint("report")}
+report:
+  profile: null  # dhs or edpb; null: from the jurisdiction
+  jurisdiction: null  # us, eu or other
+  paper: null  # letter or a4; null: the profile's
+  scope: null
 """
 
 
@@ -550,6 +562,21 @@ open_questions:
     where_to_look: "TODO: records to request, people to ask"
     about: [main-flow]
     sources: []
+"""
+
+
+def _actions() -> str:
+    return f"""{_hint("actions")}
+actions: []
+#   - id: act-1
+#     what: "TODO: the measure a party has undertaken"
+#     owner: "TODO: who carries it out, or unknown"
+#     due: unknown
+#     status: planned  # planned, in_progress, done, abandoned or unknown
+#     risks: []
+#     criteria: []  # such as fipps.security
+#     sources: []
+#     confidence: reported
 """
 
 

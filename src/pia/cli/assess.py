@@ -91,6 +91,19 @@ class StageLine:
 )
 @as_of_option("Judge the arrangement as of this date; files are then written as <id>@<DATE>.<ext>.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for scripts).")
+@click.option(
+    "--profile",
+    default=None,
+    metavar="NAME",
+    help="Report profile: dhs or edpb. Default: the case's report.profile, else its "
+    "jurisdiction's, else dhs.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size. Default: the case's report.paper, else the profile's.",
+)
 def assess(
     case_path: Path,
     rubrics: tuple[str, ...],
@@ -98,6 +111,8 @@ def assess(
     out: Path,
     as_of: date | None,
     quiet: bool,
+    profile: str | None,
+    paper: str | None,
 ) -> None:
     """Score a case against the rubrics and write the report.
 
@@ -123,9 +138,14 @@ def assess(
         if str(out) == "-":
             from pia.render.outputs import render_text
 
-            click.echo(render_text(wanted[0], assessment, case_file, loaded), nl=False)
+            click.echo(
+                render_text(wanted[0], assessment, case_file, loaded, profile=profile, paper=paper),
+                nl=False,
+            )
             return
-        written = write_outputs(wanted, out, assessment, case_file, loaded, progress=stage)
+        written = write_outputs(
+            wanted, out, assessment, case_file, loaded, progress=stage, profile=profile, paper=paper
+        )
     finally:
         stage.done()
     if quiet:

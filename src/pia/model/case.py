@@ -80,14 +80,98 @@ class Author(Model):
     affiliation: str | None = None
 
 
-class SignOff(Model):
-    """Who prepared and reviewed the assessment, and what was decided. All optional."""
+Decision = Literal["approve", "approve_with_conditions", "do_not_approve", "refer"]
+#: The decisions a signer can take, in the order the sign-off block offers them.
+DECISIONS: tuple[Decision, ...] = ("approve", "approve_with_conditions", "do_not_approve", "refer")
+#: How each decision is worded on paper.
+DECISION_WORDS: dict[str, str] = {
+    "approve": "Approve",
+    "approve_with_conditions": "Approve with conditions",
+    "do_not_approve": "Do not approve",
+    "refer": "Refer",
+}
 
-    prepared_by: str | None = None
-    reviewed_by: str | None = None
-    decision: str | None = None
-    reasons: str | None = None
-    date: Date | None = None
+
+class SignOff(Model):
+    """Who answers for the assessment and what was decided. Every field is optional: the report
+    prints a blank line for a field the case leaves out, to be filled in by hand, and never
+    makes one up."""
+
+    pia_id: str | None = Field(
+        default=None,
+        description="The assessment's identifier in the agency's register, such as "
+        "DHS/ICE/PIA-045; printed on page one and in every footer.",
+    )
+    prepared_by: str | None = Field(default=None, description="Preparer: name, title, office.")
+    system_owner: str | None = Field(
+        default=None, description="System or program owner: name, title, office."
+    )
+    privacy_officer: str | None = Field(
+        default=None, description="Component privacy officer (or data protection officer)."
+    )
+    reviewed_by: str | None = Field(
+        default=None,
+        description="Reviewing official (Chief Privacy Officer or Senior Agency Official for "
+        "Privacy).",
+    )
+    decision_options: tuple[Decision, ...] = Field(
+        default=DECISIONS, description="The decisions the signer is asked to choose from."
+    )
+    decision: Decision | None = Field(default=None, description="The decision taken, if any.")
+    conditions: str | None = Field(default=None, description="Conditions attached to an approval.")
+    reasons: str | None = Field(default=None, description="The signer's reasons.")
+    date: Date | None = Field(default=None, description="Date of the decision.")
+    review_by: Date | None = Field(
+        default=None, description="Date by which the assessment is to be reviewed again."
+    )
+
+
+class ReportSettings(Model):
+    """How the report is laid out. Everything here has a default; ``pia assess --profile`` and
+    ``--paper`` override it."""
+
+    profile: Id | None = Field(
+        default=None,
+        description="The report profile (the agency template the body follows): dhs or edpb. "
+        "Default: the profile for the jurisdiction, else dhs.",
+    )
+    jurisdiction: Literal["us", "eu", "other"] | None = Field(
+        default=None,
+        description="Whose law the assessment answers to: us picks the dhs profile, eu the edpb "
+        "one.",
+    )
+    paper: Literal["letter", "a4"] | None = Field(
+        default=None,
+        description="Paper size. Default: the profile's (Letter for dhs, A4 for edpb).",
+    )
+    scope: str | None = Field(
+        default=None,
+        description="The arrangement and the assessment's scope in two sentences, for page one. "
+        "Default: the first paragraph of the summary.",
+    )
+
+
+ActionStatus = Literal["planned", "in_progress", "done", "abandoned", "unknown"]
+
+
+class Action(Sourced):
+    """A measure someone has undertaken to take, as in the CNIL action plan: what, who, by when,
+    how far along, and which risks and criteria it answers."""
+
+    label_field: ClassVar[str] = "what"
+
+    id: Id
+    what: Text
+    owner: Text | Literal["unknown"] = Field(
+        default="unknown", description="Who is to carry it out."
+    )
+    due: PartialDate | Literal["unknown"] = Field(default="unknown", description="Due date.")
+    status: ActionStatus = "unknown"
+    risks: tuple[EntryRef, ...] = Field(default=(), description="Ids of the risks it answers.")
+    criteria: tuple[Text, ...] = Field(
+        default=(),
+        description="Criteria it answers, as <rubric>.<criterion> (such as fipps.security).",
+    )
 
 
 class KnowledgeCutoff(Model):
@@ -850,7 +934,7 @@ class Case(Model):
         default=(),
         title="Limitations",
         description="what the assessment could not do (records not seen, sources read "
-        "second-hand). Printed in the report's executive summary.",
+        "second-hand). Printed in the report's abstract.",
     )
     authors: tuple[Author, ...] = Field(
         min_length=1,
@@ -861,6 +945,11 @@ class Case(Model):
         default=None,
         title="Sign-off",
         description="who prepared and reviewed the assessment and what was decided (all optional).",
+    )
+    report: ReportSettings | None = Field(
+        default=None,
+        title="Report",
+        description="how the report is laid out: {profile: dhs, paper: letter}; all optional.",
     )
     sources: tuple[Source, ...] = Field(
         min_length=1,
@@ -968,6 +1057,12 @@ class Case(Model):
         default=(),
         title="Open questions",
         description="what the sources do not answer yet, why it matters and where to look.",
+    )
+    actions: tuple[Action, ...] = Field(
+        default=(),
+        title="Action plan",
+        description="measures undertaken: what, owner, due date, status, and the risks and "
+        "criteria each answers.",
     )
     waivers: tuple[Waiver, ...] = Field(
         default=(),

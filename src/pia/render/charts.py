@@ -7,6 +7,8 @@ text alternative. Every string placed in the SVG is escaped; numbers come from t
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
+from datetime import date
 from xml.sax.saxutils import escape
 
 from pia.model.assessment import RiskResult, RubricResult
@@ -164,3 +166,73 @@ def _spot(
 
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@dataclass(frozen=True)
+class HistorySeries:
+    """One rubric's score on each date a dated fact moved a result, from the engine's history;
+    ``points`` are (date, score, rating label), the first at the first dated fact."""
+
+    title: str
+    until: str
+    points: tuple[tuple[str, float, str], ...]
+
+
+def history_svg(series: HistorySeries) -> str:
+    """A step chart of the score (0-100) over time: a dot on each date a result moved, held
+    level until the next, up to the assessment date. Dates are placed by day."""
+    days = [date.fromisoformat(d) for d, _, _ in series.points]
+    end = date.fromisoformat(series.until)
+    first = days[0]
+    span = max((end - first).days, 1)
+    left, top, width, height = 44, 14, 560, 150
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" '
+        f'height="{top + height + 40}" font-family="{FONT}" font-size="11">'
+    ]
+
+    def x(day: date) -> float:
+        return round(left + width * (day - first).days / span, 1)
+
+    def y(score: float) -> float:
+        return round(top + height * (1 - score / 100), 1)
+
+    for tick in (0, 25, 50, 75, 100):
+        parts.append(
+            f'<line x1="{left}" y1="{y(tick)}" x2="{left + width}" y2="{y(tick)}" '
+            'stroke="#dddddd"/>'
+        )
+        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4}" text-anchor="end">{tick}</text>')
+    path = []
+    for i, (day, (_, score, _)) in enumerate(zip(days, series.points, strict=True)):
+        nxt = days[i + 1] if i + 1 < len(days) else end
+        path.append(f"M{x(day)},{y(score)} L{x(nxt)},{y(score)}")
+        if i + 1 < len(days):
+            path.append(f"M{x(nxt)},{y(score)} L{x(nxt)},{y(series.points[i + 1][1])}")
+    parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="#0b4f8a" stroke-width="2"/>')
+    for day, (_, score, _) in zip(days, series.points, strict=True):
+        parts.append(f'<circle cx="{x(day)}" cy="{y(score)}" r="3" fill="#0b4f8a"/>')
+    for year in range(first.year + 1, end.year + 1):
+        tick_day = date(year, 1, 1)
+        parts.append(
+            f'<line x1="{x(tick_day)}" y1="{top + height}" x2="{x(tick_day)}" '
+            f'y2="{top + height + 5}" stroke="#333333"/>'
+        )
+        parts.append(
+            f'<text x="{x(tick_day)}" y="{top + height + 18}" text-anchor="middle">{year}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{top + height}" x2="{left + width}" y2="{top + height}" '
+        'stroke="#333333"/>'
+    )
+    parts.append(
+        f'<text x="{left}" y="{top + height + 34}">{escape(series.title)} score, '
+        f"{escape(series.points[0][0])} to {escape(series.until)}</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def history_alt(series: HistorySeries) -> str:
+    steps = "; ".join(f"{d}: {score:.1f} ({label})" for d, score, label in series.points)
+    return f"{series.title} score over time, 0 to 100. {steps}; unchanged to {series.until}."

@@ -12,12 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pia.engine.criteria import source_order
-from pia.model.assessment import Assessment, Movement, Recommendation
-from pia.model.case import ID_SECTIONS, Case
+from pia.engine.digest import digest as make_digest
+from pia.engine.digest import primary_result
+from pia.model.assessment import Assessment, CriterionResult, Finding, Movement, Recommendation
+from pia.model.case import DECISION_WORDS, DECISIONS, ID_SECTIONS, Case
 from pia.model.common import CONFIDENCE_MEANINGS
+from pia.model.diagnostics import (
+    JUDGMENT_FAR_FROM_DERIVED,
+    RULES_BY_CODE,
+    UNVERIFIED_MITIGATION,
+)
 from pia.model.entries import declared_entries, entry_label
+from pia.model.profile import Paper, Profile
 from pia.render import charts
-from pia.render.diagram import flow_svg
+from pia.render.diagram import flow_alt, flow_svg
 
 #: Headings of a US federal PIA, in the order agency privacy offices read them. The research
 #: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
@@ -85,7 +93,26 @@ def _last_known(assessment: Assessment) -> dict[str, str]:
     return out
 
 
-def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
+#: CSS page sizes by paper.
+PAGE_SIZES: dict[str, str] = {"letter": "letter", "a4": "A4"}
+#: Findings per criterion in the body; the rest are in the appendix trace.
+BODY_FINDINGS = 3
+#: Facts in the body's "what would change the rating"; the rest are in the appendix.
+BODY_GAPS = 8
+#: Party roles that take part in the arrangement (the body lists these; the appendix lists all).
+ACTING_ROLES = frozenset({"discloser", "recipient", "requester", "signatory", "processor"})
+#: Party roles that speak for the people concerned.
+REPRESENTING_ROLES = frozenset({"subject_representative"})
+
+
+def build_context(
+    assessment: Assessment,
+    case: Case,
+    *,
+    profile: Profile,
+    paper: Paper,
+    history: charts.HistorySeries | None = None,
+) -> dict[str, Any]:
     cites = Citations()
     for d in declared_entries(case):
         if d.parent is not None or d.section in CITED_ELSEWHERE:
@@ -113,7 +140,54 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
     }
     groups = recommendation_groups(assessment)
     words = MoveWords(assessment)
+    digest = make_digest(assessment, case, profile)
+    primary = primary_result(assessment, profile)
+    flow_parties = {f.from_ for f in case.flows} | {f.to for f in case.flows}
+    body_parties = [
+        p for p in case.parties if p.id in flow_parties or ACTING_ROLES.intersection(p.roles)
+    ]
+    risk_numbers = {r.id: n for n, r in enumerate(assessment.risks, start=1)}
+    figures = ["flows"] if case.flows else []
+    figures += ["risk_map"] + (["history"] if history and history.points else [])
     return {
+        "profile": profile,
+        "paper": paper,
+        "page_size": PAGE_SIZES[paper],
+        "digest": digest,
+        "primary": primary,
+        "others": [r for r in assessment.rubrics if r.id != primary.id],
+        "plans": {plan.section: plan for plan in digest.sections},
+        "risks": {r.id: r for r in assessment.risks},
+        "risk_titles": {r.id: r.title for r in assessment.risks},
+        "body_findings": {c.id: body_findings(c) for c in primary.criteria},
+        "decision_options": (
+            case.sign_off.decision_options if case.sign_off is not None else DECISIONS
+        ),
+        "decision_words": DECISION_WORDS,
+        "sign_off_anchor": next(
+            (s.id for s in profile.sections if s.kind == "sign_off"), "decision"
+        ),
+        "has_officials": any(s.kind == "officials" for s in profile.sections),
+        "scope": scope_text(case),
+        "body_parties": body_parties,
+        "hidden_parties": len(case.parties) - len(body_parties),
+        "representatives": [p for p in case.parties if REPRESENTING_ROLES.intersection(p.roles)],
+        "flow_alt": flow_alt(case, assessment.states) if case.flows else "",
+        "figure_numbers": {name: n for n, name in enumerate(figures, start=1)},
+        "action_names": {act.id: _shorten(act.what, 80) for act in case.actions},
+        "action_criteria": {
+            act.id: [words.criteria.get(c, (c, {}))[0] for c in act.criteria]
+            for act in case.actions
+        },
+        "top_gaps": list(assessment.sensitivity[:BODY_GAPS]),
+        "history_chart": (
+            (charts.data_uri(charts.history_svg(history)), charts.history_alt(history))
+            if history and history.points
+            else None
+        ),
+        "history_start": history.points[0][0] if history and history.points else None,
+        "waiver_titles": {code: rule.summary.rstrip(".") for code, rule in RULES_BY_CODE.items()},
+        "warning_text": [warning_words(w.code, w.subject, assessment) for w in assessment.warnings],
         "evidence": {
             (c.id, i.id): evidence_view(i)
             for r in assessment.rubrics
@@ -163,7 +237,7 @@ def build_context(assessment: Assessment, case: Case) -> dict[str, Any]:
             (key, title, [c for c in criteria.values() if c.dhs_pia_section == key])
             for key, title in DHS_SECTIONS
         ],
-        "risk_numbers": {r.id: n for n, r in enumerate(assessment.risks, start=1)},
+        "risk_numbers": risk_numbers,
         "open_questions": case.open_questions,
         "criterion_names": {ident: name for ident, (name, _) in words.criteria.items()},
         "moves": {
@@ -271,3 +345,38 @@ def arrangement_sections(case: Case) -> list[tuple[str, str]]:
         elif section == "parties" or getattr(case, section):
             out.append((section, section_title(section)))
     return out
+
+
+def body_findings(c: CriterionResult) -> list[Finding]:
+    """The few findings the body prints for a criterion: what fails first, then what is not
+    established, then what holds (the engine's order within each)."""
+    order = {"bad": 0, "unknown": 1, "good": 2}
+    return sorted(c.findings, key=lambda f: order[f.bearing])[:BODY_FINDINGS]
+
+
+def scope_text(case: Case) -> str:
+    """The arrangement in two sentences: the case's own ``report.scope`` if it gives one, else
+    the first paragraph of its summary."""
+    if case.report is not None and case.report.scope:
+        return " ".join(case.report.scope.split())
+    first = case.summary.strip().split("\n\n", 1)[0]
+    return " ".join(first.replace("**", "").split())
+
+
+def warning_words(code: str, subject: str, assessment: Assessment) -> str:
+    """A quality warning as the reader is told it: names, not ids."""
+    risks = {r.id: r.title for r in assessment.risks}
+    criteria = {c.id: c for r in assessment.rubrics for c in r.criteria}
+    if code == UNVERIFIED_MITIGATION.name and subject in risks:
+        return (
+            f"The residual risk “{risks[subject]}” is lowered only by safeguards that nobody "
+            "independent has verified."
+        )
+    if code == JUDGMENT_FAR_FROM_DERIVED.name and subject in criteria:
+        c = criteria[subject]
+        return (
+            f"The assessor rated {c.title} “{c.label.lower()}”; the facts alone give "
+            f"“{c.derived_label.lower()}”."
+        )
+    rule = next((r for r in RULES_BY_CODE.values() if r.name == code), None)
+    return rule.summary if rule is not None else code

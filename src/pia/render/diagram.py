@@ -16,6 +16,9 @@ from pia.model.case import Case
 from pia.render.fonts import pinned_fontconfig
 
 FONT = "Liberation Sans"
+#: Label sizes in points at 100 %: the report never scales the diagram down, so these hold.
+NODE_FONT_PT = 10
+EDGE_FONT_PT = 8.5
 
 
 class DiagramError(Exception):
@@ -33,14 +36,15 @@ def flow_dot(case: Case, states: Sequence[EntryState] | None = None) -> str:
     used = sorted({f.from_ for f in case.flows} | {f.to for f in case.flows})
     lines = [
         "digraph flows {",
-        f'  graph [rankdir=LR, fontname="{FONT}", fontsize=10, nodesep=0.4, ranksep=0.9];',
+        f'  graph [rankdir=TB, fontname="{FONT}", fontsize={NODE_FONT_PT}, nodesep=0.25, '
+        "ranksep=0.6];",
         f'  node [shape=box, style="rounded,filled", fillcolor="#eef3f8", fontname="{FONT}", '
-        "fontsize=10];",
-        f'  edge [fontname="{FONT}", fontsize=8, color="#455a64"];',
+        f"fontsize={NODE_FONT_PT}];",
+        f'  edge [fontname="{FONT}", fontsize={EDGE_FONT_PT}, color="#455a64"];',
     ]
     for pid in used:
         name = parties[pid].name if pid in parties else pid
-        lines.append(f"  {_q(pid)} [label={_q(_wrap(name, 24))}];")
+        lines.append(f"  {_q(pid)} [label={_q(_wrap(name, 18))}];")
     occurred = {st.entry: st.occurred is True for st in states or () if st.section == "flows"}
     for number, flow in enumerate(case.flows, start=1):
         moved = occurred.get(flow.id, states is None)
@@ -50,12 +54,9 @@ def flow_dot(case: Case, states: Sequence[EntryState] | None = None) -> str:
             style, colour = "solid", "#263238"
         else:
             style, colour = "dashed", "#455a64"
-        alleged = (
-            " (alleged)"
-            if flow.confidence == "alleged" and "alleged" not in flow.title.lower()
-            else ""
-        )
-        label = f"F{number} {_wrap(flow.title + alleged, 30)}"
+        # The edge carries its number only; the table under the diagram names each flow in
+        # full, so no label is cut and none needs shrinking to fit the page.
+        label = f"F{number}" + (" (alleged)" if flow.confidence == "alleged" else "")
         lines.append(
             f"  {_q(flow.from_)} -> {_q(flow.to)} "
             f'[label={_q(label)}, style={style}, color="{colour}", fontcolor="{colour}"];'
@@ -97,6 +98,23 @@ def _wrap(text: str, width: int) -> str:
             current = f"{current} {word}".strip()
     if current:
         lines.append(current)
-    if len(lines) > 4:
-        lines = [*lines[:3], lines[3] + " …"]
     return "\n".join(lines)
+
+
+def flow_alt(case: Case, states: Sequence[EntryState] | None = None) -> str:
+    """The diagram in words, for screen readers: every flow, from whom to whom, and whether it
+    carried data by the date."""
+    parties = {p.id: p.name for p in case.parties}
+    occurred = {st.entry: st.occurred for st in states or () if st.section == "flows"}
+    items = []
+    for number, flow in enumerate(case.flows, start=1):
+        moved = occurred.get(flow.id)
+        if moved is None:
+            state = "whether data moved is unknown"
+        else:
+            state = "data moved" if moved else "no data known to have moved"
+        items.append(
+            f"F{number} {flow.title}, from {parties.get(flow.from_, flow.from_)} to "
+            f"{parties.get(flow.to, flow.to)} ({state})"
+        )
+    return "Data-flow diagram. " + "; ".join(items) + "."

@@ -9,15 +9,23 @@ browser opening the file would run and load nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from pia.cel.rubric import LoadedRubric
+from pia.engine.digest import primary_result
+from pia.engine.history import case_history
+from pia.load.profile import choose_paper, choose_profile
 from pia.model.assessment import Assessment
 from pia.model.case import Case
 from pia.model.diagnostics import printable
+from pia.model.profile import Profile
+from pia.render.charts import HistorySeries
 from pia.render.context import build_context
 from pia.render.markdown import markdown_to_html
 
@@ -56,7 +64,31 @@ def _environment() -> jinja2.Environment:
     env.filters["tri"] = tri_text
     env.filters["figure"] = figure_text
     env.filters["link_url"] = link_url
+    env.filters["words"] = words
+    env.filters["longdate"] = long_date
     return env
+
+
+#: Values of the case format a reader would not say as written.
+_WORDS = {
+    "sorn": "system of records notice",
+    "tro": "temporary restraining order",
+    "in_force": "in force",
+    "not_met": "not met",
+}
+
+
+def words(value: object) -> str:
+    """An enumerated value as a reader says it: ``matching_notice`` -> ``matching notice``."""
+    text = str(value)
+    return _WORDS.get(text, text.replace("_", " "))
+
+
+def long_date(value: object) -> str:
+    """``2026-12-02`` -> ``2 December 2026``; anything else as written."""
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
 
 
 def tri_text(value: object) -> str:
@@ -84,18 +116,49 @@ def figure_text(value: object) -> str:
     return str(value)
 
 
+def score_history(
+    assessment: Assessment, case: Case, rubrics: Sequence[LoadedRubric], profile: Profile
+) -> HistorySeries | None:
+    """The primary rubric's score on each date a dated fact moved it (the engine's history, run
+    for that rubric alone), or None when the rubric is not among ``rubrics``."""
+    primary = primary_result(assessment, profile)
+    loaded = [r for r in rubrics if r.rubric.id == primary.id]
+    if not loaded:
+        return None
+    history = case_history(case, loaded, until=assessment.assessed_as_of)
+    points = [(history.start, history.start_scores[0])]
+    points += [(step.date, step.scores[0]) for step in history.steps]
+    return HistorySeries(
+        title=primary.title,
+        until=assessment.assessed_as_of.isoformat(),
+        points=tuple((day.isoformat(), p.score, p.rating_label) for day, p in points),
+    )
+
+
 def render_html(
-    assessment: Assessment, case: Case, *, for_pdf: bool = False, csp: bool = True
+    assessment: Assessment,
+    case: Case,
+    *,
+    rubrics: Sequence[LoadedRubric] = (),
+    profile: str | None = None,
+    paper: str | None = None,
+    for_pdf: bool = False,
+    csp: bool = True,
 ) -> str:
-    """The full report. ``for_pdf`` links the stylesheet and fonts as package assets (fetched
-    by pia's own URL fetcher); otherwise the CSS is inlined so the HTML stands alone, with a
-    Content-Security-Policy unless ``csp`` is false (the preview server sends its own, which
-    must allow its reload script)."""
+    """The full report, in the order of its profile (``profile`` overrides the case's choice,
+    ``paper`` the profile's paper). With ``rubrics`` (the loaded files) the report also charts the
+    primary rubric's score over time. ``for_pdf`` links the stylesheet and fonts as package
+    assets (fetched by pia's own URL fetcher); otherwise the CSS is inlined so the HTML stands
+    alone, with a Content-Security-Policy unless ``csp`` is false (the preview server sends its
+    own, which must allow its reload script)."""
+    chosen = choose_profile(case, profile)
+    sheet = choose_paper(case, chosen, paper)
+    history = score_history(assessment, case, rubrics, chosen) if rubrics else None
     # pia's own stylesheet, not case text: inserted as is.
     css = Markup((assets_dir() / "report.css").read_text(encoding="utf-8"))
     template = _environment().get_template("report.html.j2")
     html = template.render(
-        **build_context(assessment, case),
+        **build_context(assessment, case, profile=chosen, paper=sheet, history=history),
         css=css,
         for_pdf=for_pdf,
         asset=ASSET_SCHEME,

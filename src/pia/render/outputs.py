@@ -44,7 +44,13 @@ def report_stem(assessment: Assessment) -> str:
 
 
 def render_text(
-    fmt: str, assessment: Assessment, case_file: CaseFile, rubrics: Sequence[LoadedRubric]
+    fmt: str,
+    assessment: Assessment,
+    case_file: CaseFile,
+    rubrics: Sequence[LoadedRubric],
+    *,
+    profile: str | None = None,
+    paper: str | None = None,
 ) -> str:
     if fmt == "json":
         from pia.render.json import render_json
@@ -57,7 +63,9 @@ def render_text(
     if fmt == "html":
         from pia.render.html import render_html
 
-        return render_html(assessment, case_file.case)
+        return render_html(
+            assessment, case_file.case, rubrics=rubrics, profile=profile, paper=paper
+        )
     raise ValueError(f"{fmt} is not a text format")
 
 
@@ -110,6 +118,8 @@ def write_outputs(
     rubrics: Sequence[LoadedRubric],
     *,
     progress: Progress | None = None,
+    profile: str | None = None,
+    paper: str | None = None,
 ) -> list[Path]:
     """Render every requested format first, then write them all to temp files and rename them
     into place together: a failed render or a failed write (a full disk, a read-only folder, a
@@ -125,9 +135,14 @@ def write_outputs(
             from pia.render.pdf import render_pdf
 
             with _pages_reported(progress):
-                rendered.append((target, render_pdf(assessment, case_file, rubrics)))
+                rendered.append(
+                    (
+                        target,
+                        render_pdf(assessment, case_file, rubrics, profile=profile, paper=paper),
+                    )
+                )
         else:
-            text = render_text(fmt, assessment, case_file, rubrics)
+            text = render_text(fmt, assessment, case_file, rubrics, profile=profile, paper=paper)
             rendered.append((target, text.encode("utf-8")))
     report("write", None)
     write_all_atomic(rendered)

@@ -151,11 +151,15 @@ def render_pdf(
     rubrics: Sequence[LoadedRubric],
     *,
     fetcher: PiaFetcher | None = None,
+    profile: str | None = None,
+    paper: str | None = None,
 ) -> bytes:
     """The report as PDF/A-3b bytes. Same inputs, same bytes."""
     epoch = int(_timestamp(assessment.assessed_as_of).timestamp())
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
-    html = render_html(assessment, case_file.case, for_pdf=True)
+    html = render_html(
+        assessment, case_file.case, rubrics=rubrics, profile=profile, paper=paper, for_pdf=True
+    )
     return html_to_pdf(html, assessment, case_file, rubrics, fetcher=fetcher)
 
 

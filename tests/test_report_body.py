@@ -1,0 +1,402 @@
+"""The report a privacy officer signs: a decision page, the body in the order of the agency's
+template (its profile), plain words, and paper and layout a reader can use.
+
+The PDFs of both shipped cases are rendered once per session; layout checks (rows split across
+pages, near-empty pages) read WeasyPrint's own page boxes for the ICE–IRS report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from helpers import MINIMAL, ROOT, outline_titles
+from pia.cel.rubric import load_rubrics
+from pia.cli import main
+from pia.engine import assess
+from pia.engine.digest import MAX_RECOMMENDATIONS, digest
+from pia.load.case import load_case_file
+from pia.load.profile import choose_paper, choose_profile, load_profile
+from pia.model.case import Case, ReportSettings, SignOff
+from pia.model.diagnostics import DiagnosticError
+from pia.model.entries import declared_entries
+from pia.render.html import render_html
+
+STATE = ROOT / "cases" / "irs-state-exchange.yaml"
+ICE = ROOT / "cases" / "ice-irs.yaml"
+LETTER = (612, 792)
+A4 = (595, 842)
+#: Where the body ends: the first appendix's bookmark.
+FIRST_APPENDIX = "Appendix A. Indicator trace"
+
+
+@pytest.fixture(scope="session")
+def state_pdf(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
+    out = tmp_path_factory.mktemp("state")
+    assert main(["assess", str(STATE), "--out", str(out)]) == 0
+    return PdfReader(str(out / "irs-state-exchange.pdf"))
+
+
+@pytest.fixture(scope="session")
+def ice_html() -> str:
+    cf = load_case_file(ICE)
+    rubrics = load_rubrics()
+    return render_html(assess(cf.case, rubrics, case_sha256=cf.sha256), cf.case, rubrics=rubrics)
+
+
+def _render(case_path: Path, tmp_path: Path, *options: str) -> PdfReader:
+    assert (
+        main(["assess", str(case_path), "--rubric", "core", "--out", str(tmp_path), *options]) == 0
+    )
+    return PdfReader(str(tmp_path / f"{load_case_file(case_path).case.id}.pdf"))
+
+
+def body_pages(reader: PdfReader) -> int:
+    """Pages before the first appendix, found by its bookmark."""
+
+    def find(items: list[Any]) -> int | None:
+        for item in items:
+            if isinstance(item, list):
+                found = find(item)
+                if found is not None:
+                    return found
+            elif str(item.title) == FIRST_APPENDIX:
+                return reader.get_destination_page_number(item)
+        return None
+
+    page = find(reader.outline)
+    assert page is not None, "the report has no Appendix A bookmark"
+    return page
+
+
+def body_text(reader: PdfReader) -> str:
+    return "\n".join(p.extract_text() or "" for p in reader.pages[: body_pages(reader)])
+
+
+def size(reader: PdfReader) -> tuple[int, int]:
+    box = reader.pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+# --- length and paper ------------------------------------------------------------------------
+
+
+def test_ice_irs_body_is_at_most_40_letter_pages(ice_pdf: PdfReader) -> None:
+    assert size(ice_pdf) == LETTER
+    assert body_pages(ice_pdf) <= 40
+
+
+def test_dhs_profile_prints_on_letter_and_edpb_on_a4(tmp_path: Path) -> None:
+    assert size(_render(MINIMAL, tmp_path / "dhs", "--profile", "dhs")) == LETTER
+    assert size(_render(MINIMAL, tmp_path / "edpb", "--profile", "edpb")) == A4
+
+
+def test_paper_option_overrides_the_profile(tmp_path: Path) -> None:
+    assert size(_render(MINIMAL, tmp_path, "--profile", "edpb", "--paper", "letter")) == LETTER
+
+
+def test_every_appendix_heading_and_bookmark_begins_with_appendix(ice_pdf: PdfReader) -> None:
+    titles = outline_titles(ice_pdf)
+    first = titles.index(FIRST_APPENDIX)
+    top_level = [str(item.title) for item in ice_pdf.outline if not isinstance(item, list)]
+    after = [t for t in top_level if titles.index(t) >= first]
+    assert after == [
+        "Appendix A. Indicator trace",
+        "Appendix B. The case in full",
+        "Appendix C. Every fact that could change the rating",
+        "Appendix D. Sources",
+    ]
+
+
+# --- page one --------------------------------------------------------------------------------
+
+
+def test_page_one_states_the_conclusion_the_findings_and_the_decision_sought(
+    ice_pdf: PdfReader,
+) -> None:
+    first = " ".join((ice_pdf.pages[0].extract_text() or "").split())
+    assert "it is severely deficient against the DHS Fair Information Practice Principles" in first
+    assert "Rating under the DHS Fair Information Practice Principles: Severely deficient" in first
+    assert "Findings that matter most" in first
+    for option in ("Approve", "Approve with conditions", "Do not approve", "Refer"):
+        assert f"☐ {option}" in first
+    assert "As of 2 December 2026" in first
+    assert "Prepared by" in first
+    assert "System owner" in first
+
+
+def test_top_findings_are_three_to_five_criteria_of_the_primary_rubric_critical_first() -> None:
+    cf = load_case_file(ICE)
+    result = digest(assess(cf.case, load_rubrics()), cf.case, load_profile("dhs"))
+    top = result.top_findings
+    assert 3 <= len(top) <= 5
+    assert all(f.criterion.startswith("fipps.") for f in top)
+    criticals = [f.critical for f in top]
+    assert criticals == sorted(criticals, reverse=True)
+    assert all(f.text and f.sources for f in top)
+
+
+def test_the_edpb_profile_takes_gdpr_as_its_primary_rubric() -> None:
+    cf = load_case_file(ICE)
+    result = digest(assess(cf.case, load_rubrics()), cf.case, load_profile("edpb"))
+    assert result.primary_rubric == "gdpr-dpia"
+    assert "GDPR" in result.conclusion
+
+
+# --- recommendations and actions -------------------------------------------------------------
+
+
+def test_recommendations_are_consolidated_across_rubrics_and_tied_to_actions() -> None:
+    cf = load_case_file(ICE)
+    assessment = assess(cf.case, load_rubrics())
+    recs = digest(assessment, cf.case, load_profile("dhs")).recommendations
+    assert len(recs) <= MAX_RECOMMENDATIONS
+    answered = [c for rec in recs for c in rec.criteria]
+    assert sorted(answered) == sorted(r.criterion for r in assessment.recommendations)
+    security = next(rec for rec in recs if "fipps.security" in rec.criteria)
+    assert security.actions == ("act-ice-safeguard-cap",)
+    assert any(not rec.actions for rec in recs)
+
+
+def test_a_recommendation_without_an_action_says_so(ice_html: str) -> None:
+    plan = ice_html[ice_html.index('id="action-plan"') : ice_html.index('id="crosswalk"')]
+    assert "No action recorded." in plan
+    assert "ICE corrective action plan for the IRS safeguard review findings" in plan
+
+
+def test_the_risk_register_shows_before_and_after_with_the_treatment(ice_html: str) -> None:
+    plan = ice_html[ice_html.index('id="action-plan"') : ice_html.index('id="crosswalk"')]
+    assert "Before → after" in plan
+    assert "Does not move" in plan
+
+
+# --- plain language --------------------------------------------------------------------------
+
+
+def _forbidden_terms(case: Case) -> set[str]:
+    """Entry and criterion ids. The report numbers flows F1, F2... and risks R1, R2...; an id of
+    that shape cannot be told apart from those numbers, so it is not counted."""
+    ids = {d.id for d in declared_entries(case)} | {a.id for a in case.actions}
+    ids = {i for i in ids if not re.fullmatch(r"[FR]\d+", i)}
+    for loaded in load_rubrics():
+        ids |= {f"{loaded.rubric.id}.{c.id}" for c in loaded.rubric.criteria}
+    return ids
+
+
+@pytest.mark.parametrize("which", ["ice", "state"])
+def test_body_has_no_ids_backticks_raw_urls_or_snake_case(
+    which: str, ice_pdf: PdfReader, state_pdf: PdfReader
+) -> None:
+    reader, path = (ice_pdf, ICE) if which == "ice" else (state_pdf, STATE)
+    text = body_text(reader)
+    words = set(re.findall(r"[\w.-]+", text))
+    leaked = sorted(words & _forbidden_terms(load_case_file(path).case))
+    assert leaked == []
+    assert "`" not in text
+    assert "<http" not in text
+    assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []
+
+
+def test_bookmarks_carry_no_ids(ice_pdf: PdfReader) -> None:
+    titles = outline_titles(ice_pdf)
+    terms = _forbidden_terms(load_case_file(ICE).case)
+    assert [t for t in titles if set(re.findall(r"[\w.-]+", t)) & terms] == []
+
+
+def test_footers_carry_the_short_title(ice_pdf: PdfReader) -> None:
+    second = ice_pdf.pages[2].extract_text() or ""
+    assert "IRS–ICE taxpayer-address sharing MOU (2025)" in second
+
+
+def test_footers_carry_the_pia_identifier_when_the_case_gives_one(tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8") + "sign_off:\n  pia_id: DHS/TEST/PIA-001\n"
+    case = tmp_path / "signed.yaml"
+    case.write_text(text, encoding="utf-8")
+    reader = _render(case, tmp_path)
+    assert "DHS/TEST/PIA-001" in (reader.pages[1].extract_text() or "")
+
+
+# --- sign-off --------------------------------------------------------------------------------
+
+
+def test_sign_off_leaves_a_blank_line_for_each_field_the_case_does_not_give(ice_html: str) -> None:
+    officials = ice_html[ice_html.index('id="officials"') : ice_html.index('id="signature"')]
+    for field in ("Identifier", "Preparer", "System or program owner", "Component privacy officer"):
+        row = officials[officials.index(f"<th>{field}</th>") :]
+        assert row.split("</tr>", 1)[0].count('class="blank"') == 1, field
+
+
+def test_a_decision_taken_is_ticked(tmp_path: Path) -> None:
+    cf = load_case_file(MINIMAL)
+    case = cf.case.model_copy(update={"sign_off": SignOff(decision="refer", conditions="None.")})
+    rubrics = load_rubrics(["core"])
+    html = render_html(assess(case, rubrics), case)
+    assert "☒ Refer" in html
+    assert "☐ Approve" in html
+
+
+# --- profiles --------------------------------------------------------------------------------
+
+
+def test_profile_comes_from_the_option_then_the_case_then_the_jurisdiction() -> None:
+    case = load_case_file(MINIMAL).case
+    assert choose_profile(case).id == "dhs"
+    eu = case.model_copy(update={"report": ReportSettings(jurisdiction="eu")})
+    assert choose_profile(eu).id == "edpb"
+    assert choose_paper(eu, choose_profile(eu)) == "a4"
+    named = case.model_copy(update={"report": ReportSettings(profile="edpb", paper="letter")})
+    assert choose_profile(named).id == "edpb"
+    assert choose_paper(named, choose_profile(named)) == "letter"
+    assert choose_profile(named, "dhs").id == "dhs"
+
+
+def test_an_unknown_profile_is_a_diagnostic_not_a_traceback() -> None:
+    with pytest.raises(DiagnosticError):
+        load_profile("nist")
+
+
+def test_edpb_body_follows_the_edpb_template(tmp_path: Path) -> None:
+    cf = load_case_file(ICE)
+    rubrics = load_rubrics()
+    html = render_html(assess(cf.case, rubrics), cf.case, profile="edpb")
+    headings = re.findall(
+        r'<section class="chapter kind-\w+" id="[\w-]+">\s*<h1>([^<]+)</h1>', html
+    )
+    assert headings[:7] == [
+        "0. Technical Sheet and Triggers",
+        "1. Description of the Processing",
+        "2. Lawfulness, Necessity and Proportionality",
+        "3. Inherent Risk",
+        "4. Action Plan and Residual Risk",
+        "5. Views of the DPO and Data Subjects",
+        "6. Decision",
+    ]
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+class _Figures(HTMLParser):
+    """Every image, and whether it sits in a figure with a caption."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[tuple[str, bool]] = []
+        self._in_figure = False
+        self._pending: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "figure":
+            self._in_figure, self._pending = True, []
+        elif tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            if self._in_figure:
+                self._pending.append(alt)
+            else:
+                self.images.append((alt, False))
+        elif tag == "figcaption" and self._in_figure:
+            self.images += [(alt, True) for alt in self._pending]
+            self._pending = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figure":
+            self.images += [(alt, False) for alt in self._pending]
+            self._in_figure = False
+
+
+def test_every_chart_and_diagram_has_a_caption_and_alt_text(ice_html: str) -> None:
+    parser = _Figures()
+    parser.feed(ice_html)
+    assert len(parser.images) >= 7  # flows, risk map, score history, four scorecards
+    assert all(alt.strip() and captioned for alt, captioned in parser.images)
+
+
+def test_the_methodology_lists_waivers_and_charts_the_score_over_time(ice_html: str) -> None:
+    method = ice_html[ice_html.index('id="methodology"') : ice_html.index('id="appendix-trace"')]
+    assert "Warnings accepted on the record" in method
+    assert "A flow names no legal authority" in method
+    assert "which legal authority" in method  # a waiver's reason, in the case's words
+    assert 'alt="DHS Fair Information Practice Principles score over time' in method
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ice_pages(ice_html: str) -> list[Any]:
+    """WeasyPrint's laid-out pages of the ICE–IRS report."""
+    import weasyprint
+
+    from pia.render.pdf import PiaFetcher
+
+    cf = load_case_file(ICE)
+    rubrics = load_rubrics()
+    html = render_html(
+        assess(cf.case, rubrics, case_sha256=cf.sha256), cf.case, rubrics=rubrics, for_pdf=True
+    )
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=PiaFetcher()).render()
+    return list(document.pages)
+
+
+def _boxes(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
+    yield box, parent
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child, box)
+
+
+def test_no_table_row_is_split_across_pages_unless_it_alone_exceeds_a_page(
+    ice_pages: list[Any],
+) -> None:
+    rows: dict[int, list[tuple[int, float, float]]] = {}
+    for number, page in enumerate(ice_pages):
+        height = page._page_box.height
+        for box, parent in _boxes(page._page_box):
+            if type(box).__name__ == "TableRowBox" and not getattr(parent, "is_header", False):
+                rows.setdefault(id(box.element), []).append((number, box.height, height))
+    split = [
+        parts
+        for parts in rows.values()
+        if len({n for n, _, _ in parts}) > 1 and parts[0][1] < 0.9 * parts[0][2]
+    ]
+    assert split == []
+
+
+def test_no_page_is_less_than_a_third_full_except_before_a_chapter(ice_pages: list[Any]) -> None:
+    starts: dict[int, int] = {}
+    fill = []
+    for number, page in enumerate(ice_pages):
+        box = page._page_box
+        top, bottom = box.content_box_y(), box.content_box_y()
+        for child, _ in _boxes(box):
+            element = getattr(child, "element", None)
+            if element is not None and element.tag == "section":
+                starts.setdefault(id(element), number)
+            drawn = type(child).__name__ in ("LineBox", "TableRowBox", "BlockReplacedBox")
+            if drawn and child.position_y < top + box.height:
+                bottom = max(bottom, child.position_y + child.height)
+        fill.append((bottom - top) / box.height)
+    chapter_pages = set(starts.values())
+    sparse = [
+        n + 1 for n, share in enumerate(fill[:-1]) if share < 1 / 3 and (n + 1) not in chapter_pages
+    ]
+    assert sparse == []
+
+
+@pytest.mark.parametrize("profile", ["dhs", "edpb"])
+def test_every_criterion_of_the_primary_rubric_and_every_risk_is_discussed_once(
+    profile: str,
+) -> None:
+    cf = load_case_file(ICE)
+    assessment = assess(cf.case, load_rubrics())
+    result = digest(assessment, cf.case, load_profile(profile))
+    primary = next(r for r in assessment.rubrics if r.id == result.primary_rubric)
+    placed = [c for plan in result.sections for c in plan.criteria]
+    assert sorted(placed) == sorted(c.id for c in primary.criteria)
+    risks = [r for plan in result.sections for r in plan.risks] + list(result.unplaced_risks)
+    assert sorted(risks) == sorted(r.id for r in assessment.risks)

@@ -147,13 +147,12 @@ def test_legal_basis_differs_because_court_orders_blocked_only_the_ice_irs_flows
     results: dict[str, Assessment],
 ) -> None:
     """ICE-IRS: a stay and an injunction blocked the disclosure (capping the level). The state
-    exchange: no source describes litigation, so whether a court blocked it is not established
-    and its derived level is not demonstrated (the assessor's judgment governs)."""
+    exchange: the one decision its sources record (Stone v. Commissioner) rejected a § 6103
+    claim and blocked nothing, so no court relief is granted and the level is established."""
     ice, state_exchange = results["ice-irs"], results["irs-state-exchange"]
     assert state(ice, "core.legal-basis", "court-relief-granted") == "true"
-    assert state(state_exchange, "core.legal-basis", "court-relief-granted") == "unknown"
-    legal_basis = criterion(state_exchange, "core.legal-basis")
-    assert (legal_basis.basis, legal_basis.governed_by) == ("not_demonstrated", "judgment")
+    assert state(state_exchange, "core.legal-basis", "court-relief-granted") == "false"
+    assert criterion(state_exchange, "core.legal-basis").basis == "established"
     assert criterion(ice, "core.legal-basis").basis == "established"
 
 

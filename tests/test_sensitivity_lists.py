@@ -17,7 +17,7 @@ import yaml
 from helpers import MINIMAL, indicator
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.engine import assess
-from pia.load.case import load_case_file, load_case_text
+from pia.load.case import load_case_text
 from pia.model.assessment import Assessment, SensitivityItem
 from pia.model.case import Case
 
@@ -43,7 +43,12 @@ def item(assessment: Assessment, fact: str) -> SensitivityItem:
 
 @pytest.fixture(scope="module")
 def exchange(rubrics: list[LoadedRubric]) -> Assessment:
-    return assess(load_case_file(ROOT / "cases" / "irs-state-exchange.yaml").case, rubrics)
+    """The state exchange as if its sources said nothing of litigation (`litigation: unknown`)."""
+    path = ROOT / "cases" / "irs-state-exchange.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["litigation"] = "unknown"
+    case = load_case_text(yaml.safe_dump(data, sort_keys=False), "exchange-unknown-litigation.yaml")
+    return assess(case, rubrics)
 
 
 def test_an_unknown_section_that_caps_criteria_is_listed(exchange: Assessment) -> None:

@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_scale.py [--sizes 100,200,400,800] [--runs N]
 
 For each size N it writes a case of N flows between two parties, each flow's ``bulk`` unknown
-(so each is a fact the "what would change the rating" step settles both ways), and times the
+and its lists of authorities, purposes and subjects left out (so unknown too: each is a fact the
+"what would change the rating" step settles each way the format allows), and times the
 assessment against every shipped rubric in this process: load the case, evaluate, score, and the
 sensitivity analysis, as ``pia assess --format json`` does (rendering JSON included). It prints
 the median seconds per size and the ratio of the largest size to the smallest: work that grows
@@ -57,7 +58,7 @@ FLOW = """\
 
 
 def case_text(n: int) -> str:
-    """A valid case of ``n`` flows, each with an unknown ``bulk``."""
+    """A valid case of ``n`` flows, each with an unknown ``bulk`` and its lists left out."""
     return HEAD.format(n=n) + "".join(FLOW.format(i=i) for i in range(n))
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -190,34 +190,37 @@ def _short(text: str, limit: int = 110) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _facts(case: Case) -> Iterator[DatedFact]:
+def _dated(value: str | None, **fields: Any) -> DatedFact | None:
+    """The fact dated by ``value``, or None when the date is absent or unknown."""
+    when = _when(value)
+    return None if when is None else DatedFact(date=when[0], day=when[1], **fields)
+
+
+def _facts(case: Case) -> Iterator[DatedFact | None]:
+    """Every dated fact of the case, with None where an entry's date is absent or unknown."""
     for flow in case.flows:
         for value, verb in ((flow.since, "begins"), (flow.until, "ends")):
-            if (when := _when(value)) is not None:
-                yield DatedFact(
-                    date=when[0],
-                    day=when[1],
-                    kind="flow",
-                    entry=flow.id,
-                    text=f"flow {flow.id} {verb}: {_short(flow.title)}",
-                    sources=flow.sources,
-                )
+            yield _dated(
+                value,
+                kind="flow",
+                entry=flow.id,
+                text=f"flow {flow.id} {verb}: {_short(flow.title)}",
+                sources=flow.sources,
+            )
         for state in flow.status:
             by = f" (by {state.by})" if state.by else ""
             for value, what in (
                 (state.since, state.status),
                 (state.until, f"no longer {state.status}"),
             ):
-                if (when := _when(value)) is not None:
-                    yield DatedFact(
-                        date=when[0],
-                        day=when[1],
-                        kind="flow-status",
-                        entry=flow.id,
-                        text=f"flow {flow.id}: {what}{by}",
-                        by=state.by,
-                        sources=state.sources,
-                    )
+                yield _dated(
+                    value,
+                    kind="flow-status",
+                    entry=flow.id,
+                    text=f"flow {flow.id}: {what}{by}",
+                    by=state.by,
+                    sources=state.sources,
+                )
     for safeguard in case.safeguards:
         starts = {sstate.since for sstate in safeguard.status}
         for sstate in safeguard.status:
@@ -227,15 +230,13 @@ def _facts(case: Case) -> Iterator[DatedFact]:
             ):
                 if what.startswith("no longer") and value in starts:
                     continue
-                if (when := _when(value)) is not None:
-                    yield DatedFact(
-                        date=when[0],
-                        day=when[1],
-                        kind="safeguard-status",
-                        entry=safeguard.id,
-                        text=f"safeguard {safeguard.id}: {what}",
-                        sources=sstate.sources,
-                    )
+                yield _dated(
+                    value,
+                    kind="safeguard-status",
+                    entry=safeguard.id,
+                    text=f"safeguard {safeguard.id}: {what}",
+                    sources=sstate.sources,
+                )
     for authority in case.authorities:
         starts = {standing.since for standing in authority.standing}
         for standing in authority.standing:
@@ -246,75 +247,64 @@ def _facts(case: Case) -> Iterator[DatedFact]:
             ):
                 if what.startswith("no longer") and value in starts:
                     continue
-                if (when := _when(value)) is not None:
-                    yield DatedFact(
-                        date=when[0],
-                        day=when[1],
-                        kind="standing",
-                        entry=authority.id,
-                        text=f"authority {authority.id}: {what}{by}",
-                        by=standing.by,
-                        sources=standing.sources,
-                    )
+                yield _dated(
+                    value,
+                    kind="standing",
+                    entry=authority.id,
+                    text=f"authority {authority.id}: {what}{by}",
+                    by=standing.by,
+                    sources=standing.sources,
+                )
     for notice in case.notice:
         for value, what in ((notice.since, "in force"), (notice.until, "no longer in force")):
-            if (when := _when(value)) is not None:
-                yield DatedFact(
-                    date=when[0],
-                    day=when[1],
-                    kind="notice",
-                    entry=notice.id,
-                    text=f"notice {notice.id} ({notice.kind}) {what}",
-                    sources=notice.sources,
-                )
+            yield _dated(
+                value,
+                kind="notice",
+                entry=notice.id,
+                text=f"notice {notice.id} ({notice.kind}) {what}",
+                sources=notice.sources,
+            )
     for activity in case.oversight:
-        if (when := _when(activity.date)) is not None:
-            yield DatedFact(
-                date=when[0],
-                day=when[1],
-                kind="oversight",
-                entry=activity.id,
-                text=f"oversight {activity.id} ({activity.kind}, {activity.outcome}): "
-                f"{_short(activity.activity)}",
-                sources=activity.sources,
-            )
+        yield _dated(
+            activity.date,
+            kind="oversight",
+            entry=activity.id,
+            text=f"oversight {activity.id} ({activity.kind}, {activity.outcome}): "
+            f"{_short(activity.activity)}",
+            sources=activity.sources,
+        )
     for suit in case.litigation:
-        if (when := _when(suit.filed)) is not None:
-            yield DatedFact(
-                date=when[0],
-                day=when[1],
-                kind="lawsuit",
-                entry=suit.id,
-                text=f"lawsuit {suit.id} filed: {_short(suit.name)}",
-                sources=suit.sources,
-            )
+        yield _dated(
+            suit.filed,
+            kind="lawsuit",
+            entry=suit.id,
+            text=f"lawsuit {suit.id} filed: {_short(suit.name)}",
+            sources=suit.sources,
+        )
         for ruling in suit.rulings:
-            if (when := _when(ruling.date)) is not None:
-                yield DatedFact(
-                    date=when[0],
-                    day=when[1],
-                    kind="ruling",
-                    entry=ruling.id,
-                    text=f"ruling {ruling.id} ({ruling.kind.replace('_', ' ')}, "
-                    f"{ruling.outcome.replace('_', ' ')}): {_short(ruling.holding)}",
-                    sources=ruling.sources,
-                )
-    for event in case.timeline:
-        if (when := _when(event.date)) is not None:
-            yield DatedFact(
-                date=when[0],
-                day=when[1],
-                kind="timeline",
-                entry=None,
-                text=_short(event.event),
-                refs=event.refs,
-                sources=event.sources,
+            yield _dated(
+                ruling.date,
+                kind="ruling",
+                entry=ruling.id,
+                text=f"ruling {ruling.id} ({ruling.kind.replace('_', ' ')}, "
+                f"{ruling.outcome.replace('_', ' ')}): {_short(ruling.holding)}",
+                sources=ruling.sources,
             )
+    for event in case.timeline:
+        yield _dated(
+            event.date,
+            kind="timeline",
+            entry=None,
+            text=_short(event.event),
+            refs=event.refs,
+            sources=event.sources,
+        )
 
 
 def dated_facts(case: Case) -> list[DatedFact]:
     """Every dated fact of the case, by day, then courts before what followed, then entry."""
-    return sorted(_facts(case), key=lambda f: (f.day, _KIND_ORDER[f.kind], f.entry or "", f.text))
+    facts = [fact for fact in _facts(case) if fact is not None]
+    return sorted(facts, key=lambda f: (f.day, _KIND_ORDER[f.kind], f.entry or "", f.text))
 
 
 def between(facts: Sequence[DatedFact], start: date, end: date) -> list[DatedFact]:

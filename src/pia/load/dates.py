@@ -18,7 +18,7 @@ from pia.load.located import DataPath, Located
 from pia.model.case import Case, RiskTarget
 from pia.model.common import Sourced, partial_start
 from pia.model.diagnostics import DATE_AFTER_AS_OF, Diagnostic
-from pia.model.introspect import Shape
+from pia.model.introspect import date_fields
 
 #: Fields whose dates are not facts about the arrangement.
 _NOT_FACTS: frozenset[DataPath] = frozenset({("as_of",), ("sign_off", "date")})
@@ -68,11 +68,9 @@ def _dates(
     if isinstance(obj, BaseModel):
         if (isinstance(obj, Sourced) and obj.planned) or isinstance(obj, RiskTarget):
             return  # planned, or a risk's target: a date aimed for, not a fact
-        for name, info in type(obj).model_fields.items():
-            key = info.alias or name
+        for name, key, dated in date_fields(type(obj)):
             value = getattr(obj, name)
-            kinds = {member.named() for member in Shape.of(info).union()}
-            if kinds & {"date", "partial_date"} and isinstance(value, str | date):
+            if dated and isinstance(value, str | date):
                 yield (*path, key), value, isinstance(obj, Sourced)
             else:
                 yield from _dates(value, (*path, key), obj)

@@ -155,6 +155,21 @@ def ref_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Ref | None], ...
     return tuple(fields)
 
 
+@functools.cache
+def date_fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
+    """``(python name, YAML name, whether it holds a date)`` for the fields of a model class
+    that hold a ``date`` or ``partial_date`` (in any member of a union) or can hold models.
+
+    Computed once per class, like :func:`ref_fields`: the date check visits every entry.
+    """
+    fields = []
+    for name, info in model.model_fields.items():
+        dated = any(m.named() in ("date", "partial_date") for m in Shape.of(info).union())
+        if dated or _may_hold_models(info.annotation):
+            fields.append((name, info.alias or name, dated))
+    return tuple(fields)
+
+
 @dataclass(frozen=True)
 class Shape:
     """A field's type, unwrapped from pydantic: the bare annotation and its metadata."""

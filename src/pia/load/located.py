@@ -1,18 +1,21 @@
 """YAML text -> plain Python data plus the position of every key and value.
 
-Safe by construction: libyaml's C parser composes a node graph and this module turns it into
-``dict``/``list``/scalars itself, so no constructor ever runs. Anchors and aliases, merge keys and
-non-standard tags are refused (an alias bomb of a few hundred bytes expands to gigabytes in anything
-that walks it). Only ``true`` and ``false`` are booleans: YAML 1.1 would read the country code
-``NO`` or the answer ``yes`` as a boolean, which silently changes facts.
+Safe by construction: libyaml's C parser emits events and this module builds ``dict``/``list``/
+scalars from them itself, in one pass, so no constructor ever runs and no node graph is built.
+Anchors and aliases, merge keys and non-standard tags are refused (an alias bomb of a few hundred
+bytes expands to gigabytes in anything that walks it). Only ``true`` and ``false`` are booleans:
+YAML 1.1 would read the country code ``NO`` or the answer ``yes`` as a boolean, which silently
+changes facts.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -48,9 +51,9 @@ _ALLOWED_TAGS = {
     _STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 }
 #: An '&' or '*' where YAML could start an anchor or alias (after a space, a flow bracket or a
-#: comma, or at the start of a line). URLs like ``?a=1&b=2`` do not match; false alarms only
-#: cost one more pass over the events.
-_ANCHOR_LIKE = re.compile(r"(?:^|[\s\[{,])[&*][A-Za-z0-9_.-]", re.MULTILINE)
+#: comma, or at the start of a line). URLs like ``?a=1&b=2`` do not match; a false alarm only
+#: costs counting the events.
+_ANCHOR_LIKE = re.compile(r"(?<![^\s\[{,])[&*][A-Za-z0-9_.-]")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
@@ -172,52 +175,6 @@ def _offset_position(text: str | bytes, offset: int) -> tuple[int, int]:
     return line, offset - (head.rfind("\n") + 1) + 1
 
 
-def _check_events(text: str | bytes, path: str) -> None:
-    """Refuse anchors (even unused ones) and oversized documents before any node is built.
-
-    Only texts that could hold an anchor or are large pay for this extra pass over the events.
-    """
-    sample = text if isinstance(text, str) else text.decode("utf-8", "replace")
-    if not _ANCHOR_LIKE.search(sample) and len(text) < 256 * 1024:
-        return
-    anchor_at: tuple[int, int, str] | None = None
-    previous: Any = None
-    for count, event in enumerate(yaml.parse(text, Loader=_Loader), start=1):
-        if isinstance(event, yaml.AliasEvent):
-            merge = isinstance(previous, yaml.ScalarEvent) and previous.value == "<<"
-            mark = previous.start_mark if merge else event.start_mark
-            p = _pos(mark)
-            code, message = (
-                (YAML_MERGE.code, "merge keys (<<) are not allowed")
-                if merge
-                else (YAML_ALIAS.code, f"YAML aliases (*{event.anchor}) are not allowed")
-            )
-            raise DiagnosticError(
-                [Diagnostic(path, p.line, p.col, code, message, "write the value out in full")]
-            )
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None and anchor_at is None:
-            p = _pos(event.start_mark)
-            anchor_at = (p.line, p.col, anchor)
-        previous = event
-        if count > MAX_NODES * 2:
-            raise DiagnosticError([Diagnostic(path, 1, 1, TOO_LARGE.code, "too many YAML nodes")])
-    if anchor_at is not None:
-        line, col, name = anchor_at
-        raise DiagnosticError(
-            [
-                Diagnostic(
-                    path,
-                    line,
-                    col,
-                    YAML_ALIAS.code,
-                    f"YAML anchors (&{name}) are not allowed",
-                    "write the value out in full",
-                )
-            ]
-        )
-
-
 def load_located(text: str | bytes, path: str) -> Located:
     """Parse one YAML document into plain data with positions, or raise :class:`DiagnosticError`."""
     size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
@@ -233,9 +190,12 @@ def load_located(text: str | bytes, path: str) -> Located:
                 )
             ]
         )
+    # Only texts that are large, or could hold an anchor, count their events as they go.
+    counted = len(text) >= 256 * 1024 or bool(
+        _ANCHOR_LIKE.search(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+    )
     try:
-        _check_events(text, path)
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        return _Builder(path, counted).build(text)
     except UnicodeError as exc:  # only reachable through the API: files are decoded first
         raise DiagnosticError(
             [Diagnostic(path, 1, 1, YAML_SYNTAX.code, f"the text is not valid Unicode: {exc}")]
@@ -252,135 +212,269 @@ def load_located(text: str | bytes, path: str) -> Located:
     except yaml.YAMLError as exc:  # anything else libyaml reports without a mark
         message = " ".join(str(exc).split())
         raise DiagnosticError([Diagnostic(path, 1, 1, YAML_SYNTAX.code, message)]) from None
-    if not nodes:
-        raise DiagnosticError(
-            [Diagnostic(path, 1, 1, NOT_A_MAPPING.code, "the file is empty; expected a mapping")]
-        )
-    if len(nodes) > 1:
-        second = nodes[1].start_mark
-        raise DiagnosticError(
-            [
-                Diagnostic(
-                    path,
-                    second.line + 1,
-                    second.column + 1,
-                    NOT_A_MAPPING.code,
-                    "the file holds more than one YAML document; expected exactly one",
-                )
-            ]
-        )
-    return _Walker(path).walk_document(nodes[0], text)
 
 
-class _Walker:
-    def __init__(self, path: str) -> None:
+#: The YAML 1.1 tag resolution libyaml's composer would apply (PyYAML's ``Resolver``).
+_RESOLVER = yaml.resolver.Resolver()
+_SCALAR_EVENT = yaml.ScalarEvent
+_START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+#: In a mapping's frame, the value that follows a refused key is skipped, not loaded.
+_REFUSED = object()
+
+
+class _Frame:
+    """An open mapping or sequence: its data, its path, and (for a mapping) the key whose
+    value comes next (None while a key is expected) and where each key was first written."""
+
+    __slots__ = ("data", "first", "key", "path")
+
+    def __init__(self, data: dict[str, object] | list[object], path: DataPath) -> None:
+        self.data = data
         self.path = path
-        self.result = Located(path, None)
+        self.key: object = None
+        self.first: dict[str, Any] = {}
+
+
+class _Builder:
+    """Plain data and positions straight from libyaml's events, in one pass over them.
+
+    No node graph is composed: every check (aliases and anchors, tags, keys, the node cap)
+    happens on the event that starts a node, and the subtree of a refused node is skipped
+    unread (``skip`` counts its open collections). Problems are raised once the whole stream
+    has parsed: YAML problems come first.
+    """
+
+    def __init__(self, path: str, counted: bool) -> None:
+        self.path = path
+        self.counted = counted  # count events, and refuse anchors (see _ANCHOR_LIKE)
+        self.located = Located(path, None)
         self.problems: list[Diagnostic] = []
-        self.seen: set[int] = set()
-        self.count = 0
+        self.stack: list[_Frame] = []
+        self.skip = 0
+        self.count = 0  # nodes loaded, against MAX_NODES
+        self.capped: list[Diagnostic] | None = None  # the problems when the cap was reached
+        self.root: Any = None  # the event that starts the document
+        self.second: Any = None  # the event that starts a second document, if any
+        self.anchor: tuple[Any, str] | None = None  # the first anchor
 
-    def walk_document(self, root: yaml.Node, text: str | bytes) -> Located:
-        self.text = text
-        data = self.walk(root, ())
-        if not self.problems and not isinstance(data, dict):
-            self.problem(root, NOT_A_MAPPING.code, "the document is not a mapping of fields")
-        if self.problems:
-            raise DiagnosticError(self.problems)
-        self.result.data = data
-        self.result.text = text if isinstance(text, str) else text.decode("utf-8", "replace")
-        return self.result
+    def build(self, text: str | bytes) -> Located:
+        previous: Any = None
+        parsed: Iterator[Any] = yaml.parse(text, Loader=_Loader)
+        for events, event in enumerate(parsed, start=1):
+            kind = type(event)
+            if kind is yaml.AliasEvent:
+                self.refuse_alias(event, previous)
+            if self.anchor is None and getattr(event, "anchor", None) is not None:
+                self.anchor = (event.start_mark, event.anchor)
+            previous = event
+            if self.counted and events > MAX_NODES * 2:
+                raise DiagnosticError([Diagnostic(self.path, 1, 1, TOO_LARGE.code, TOO_MANY)])
+            if kind is _SCALAR_EVENT:
+                self.start(event, opens=False)
+            elif kind in _START_EVENTS:
+                self.start(event, opens=True)
+            elif kind in _END_EVENTS:
+                if self.skip:
+                    self.skip -= 1
+                else:
+                    self.stack.pop()
+        return self.finish(text)
 
-    def problem(self, node: yaml.Node, code: str, message: str, hint: str | None = None) -> None:
-        p = _pos(node.start_mark)
-        self.problems.append(Diagnostic(self.path, p.line, p.col, code, message, hint))
-
-    def walk(self, node: yaml.Node, path: DataPath) -> object:
+    def start(self, event: Any, opens: bool) -> None:
+        """A node starts: load it where it belongs, or skip it."""
+        if self.skip:
+            self.skip += opens
+            return
+        if not self.stack:  # the root of a document
+            if self.root is not None:
+                self.second = self.second or event
+                self.skip = opens
+                return
+            self.root = event
+            where: DataPath = ()
+        else:
+            frame = self.stack[-1]
+            if isinstance(frame.data, list):
+                where = (*frame.path, len(frame.data))
+            elif frame.key is None:  # a mapping key
+                frame.key = self.key(event, frame)
+                self.skip = opens
+                return
+            elif frame.key is _REFUSED:  # the value of a refused key
+                frame.key = None
+                self.skip = opens
+                return
+            else:
+                where = (*frame.path, cast(str, frame.key))
+                frame.key = None
         self.count += 1
         if self.count > MAX_NODES:
+            if self.capped is None:
+                self.capped = [
+                    *self.problems,
+                    Diagnostic(self.path, 1, 1, TOO_LARGE.code, TOO_MANY),
+                ]
+            self.skip = len(self.stack) + opens  # skip the rest, watching for a second document
+            self.stack.clear()
+            return
+        self.located.values[where] = _pos(event.start_mark)
+        data = self.node(event, opens, where)
+        if not where:
+            self.located.data = data
+            return
+        parent = self.stack[-2 if opens and data is not None else -1].data
+        if isinstance(parent, list):
+            parent.append(data)
+        else:
+            parent[where[-1]] = data  # type: ignore[index]
+
+    def node(self, event: Any, opens: bool, where: DataPath) -> object:
+        """A scalar's value, or a new (still empty) collection; None after a problem."""
+        tag = _tag(event)
+        if tag not in _ALLOWED_TAGS:
+            self.problem(event, YAML_TAG.code, f"unsupported YAML tag {tag!r}", "remove the tag")
+            self.skip = opens
+            return None
+        if not opens:
+            try:
+                return _scalar(event.value, event.style, tag)
+            except OutOfRange as exc:
+                self.problem(event, NUMBER_OUT_OF_RANGE.code, str(exc), exc.hint)
+                return None
+        data: dict[str, object] | list[object] = {} if type(event) is yaml.MappingStartEvent else []
+        self.stack.append(_Frame(data, where))
+        return data
+
+    def finish(self, text: str | bytes) -> Located:
+        """The located data, or the problems, in the order a reader would fix them."""
+        if self.anchor is not None and self.counted:
+            p = _pos(self.anchor[0])
             raise DiagnosticError(
-                [*self.problems, Diagnostic(self.path, 1, 1, TOO_LARGE.code, "too many YAML nodes")]
-            )
-        if id(node) in self.seen:
-            self.problem_alias(node)
-            return None
-        self.seen.add(id(node))
-        self.result.values[path] = _pos(node.start_mark)
-        if node.tag not in _ALLOWED_TAGS:
-            self.problem(
-                node, YAML_TAG.code, f"unsupported YAML tag {node.tag!r}", "remove the tag"
-            )
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self.walk_mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        try:
-            return _scalar(node)
-        except OutOfRange as exc:
-            self.problem(node, NUMBER_OUT_OF_RANGE.code, str(exc), exc.hint)
-            return None
-
-    def walk_mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, object]:
-        out: dict[str, object] = {}
-        first: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _STD + "merge":
-                self.problem(key_node, YAML_MERGE.code, "merge keys (<<) are not allowed")
-                continue
-            key = _key(key_node)
-            if not isinstance(key, str):
-                shown = (
-                    key_node.value if isinstance(key_node, yaml.ScalarNode) else "(a collection)"
-                )
-                self.problem(
-                    key_node,
-                    KEY_NOT_STRING.code,
-                    f"mapping key {shown!r} is not a string",
-                    "quote the key",
-                )
-                continue
-            if key in first:
-                prev = _pos(first[key].start_mark)
-                self.problem(
-                    key_node,
-                    DUPLICATE_KEY.code,
-                    f"duplicate key {key!r} (first defined at line {prev.line}, column {prev.col})",
-                )
-                continue
-            first[key] = key_node
-            self.result.keys[(*path, key)] = _pos(key_node.start_mark)
-            out[key] = self.walk(value_node, (*path, key))
-        return out
-
-    def problem_alias(self, node: yaml.Node) -> None:
-        """The C composer shares the anchored node; re-scan the events to point at the alias."""
-        for event in yaml.parse(self.text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-                p = _pos(event.start_mark)
-                self.problems.append(
+                [
                     Diagnostic(
                         self.path,
                         p.line,
                         p.col,
                         YAML_ALIAS.code,
-                        f"YAML aliases (*{event.anchor}) are not allowed",
+                        f"YAML anchors (&{self.anchor[1]}) are not allowed",
                         "write the value out in full",
                     )
-                )
-                raise DiagnosticError(self.problems)
-        self.problem(
-            node, YAML_ALIAS.code, "YAML anchors and aliases are not allowed"
-        )  # pragma: no cover
+                ]
+            )
+        if self.root is None:
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        self.path,
+                        1,
+                        1,
+                        NOT_A_MAPPING.code,
+                        "the file is empty; expected a mapping",
+                    )
+                ]
+            )
+        if self.second is not None:
+            p = _pos(self.second.start_mark)
+            raise DiagnosticError(
+                [
+                    Diagnostic(
+                        self.path,
+                        p.line,
+                        p.col,
+                        NOT_A_MAPPING.code,
+                        "the file holds more than one YAML document; expected exactly one",
+                    )
+                ]
+            )
+        if self.capped is not None:
+            raise DiagnosticError(self.capped)
+        if not self.problems and not isinstance(self.located.data, dict):
+            self.problem(self.root, NOT_A_MAPPING.code, "the document is not a mapping of fields")
+        if self.problems:
+            raise DiagnosticError(self.problems)
+        self.located.text = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        return self.located
+
+    def key(self, event: Any, frame: _Frame) -> object:
+        """The key a mapping entry's value is loaded under, or ``_REFUSED`` after a problem."""
+        if _tag(event) == _STD + "merge":
+            self.problem(event, YAML_MERGE.code, "merge keys (<<) are not allowed")
+            return _REFUSED
+        key = _key(event)
+        if not isinstance(key, str):
+            shown = event.value if type(event) is _SCALAR_EVENT else "(a collection)"
+            self.problem(
+                event,
+                KEY_NOT_STRING.code,
+                f"mapping key {shown!r} is not a string",
+                "quote the key",
+            )
+            return _REFUSED
+        first = frame.first.get(key)
+        if first is not None:
+            prev = _pos(first)
+            self.problem(
+                event,
+                DUPLICATE_KEY.code,
+                f"duplicate key {key!r} (first defined at line {prev.line}, column {prev.col})",
+            )
+            return _REFUSED
+        frame.first[key] = event.start_mark
+        self.located.keys[(*frame.path, key)] = _pos(event.start_mark)
+        return key
+
+    def problem(self, event: Any, code: str, message: str, hint: str | None = None) -> None:
+        p = _pos(event.start_mark)
+        self.problems.append(Diagnostic(self.path, p.line, p.col, code, message, hint))
+
+    def refuse_alias(self, event: Any, previous: Any) -> None:
+        merge = type(previous) is _SCALAR_EVENT and previous.value == "<<"
+        p = _pos(previous.start_mark if merge else event.start_mark)
+        code, message = (
+            (YAML_MERGE.code, "merge keys (<<) are not allowed")
+            if merge
+            else (YAML_ALIAS.code, f"YAML aliases (*{event.anchor}) are not allowed")
+        )
+        raise DiagnosticError(
+            [Diagnostic(self.path, p.line, p.col, code, message, "write the value out in full")]
+        )
 
 
-def _key(node: yaml.Node) -> object:
+TOO_MANY = "too many YAML nodes"
+
+
+def _tag(event: Any) -> str:
+    """The tag libyaml's composer would give the node an event starts."""
+    tag: str | None = event.tag
+    if tag is not None and tag != "!":
+        return tag
+    if type(event) is _SCALAR_EVENT:
+        if event.implicit[0]:  # plain: the tag depends on the text alone
+            return _plain_tag(event.value)
+        return _resolve(event.value, event.implicit)
+    if type(event) is yaml.SequenceStartEvent:
+        return _RESOLVER.DEFAULT_SEQUENCE_TAG
+    return _RESOLVER.DEFAULT_MAPPING_TAG
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_tag(value: str) -> str:
+    """The tag of a plain scalar; the same few words (field names, ``unknown``) recur."""
+    return _resolve(value, (True, False))
+
+
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return tag
+
+
+def _key(event: Any) -> object:
     """A mapping key as data (a number too large to compute with is still not a string)."""
-    if not isinstance(node, yaml.ScalarNode):
+    if type(event) is not _SCALAR_EVENT:
         return None
     try:
-        return _scalar(node)
+        return _scalar(event.value, event.style, _tag(event))
     except OutOfRange:
         return None
 
@@ -393,15 +487,14 @@ class OutOfRange(ValueError):
         self.hint = hint
 
 
-def _scalar(node: yaml.ScalarNode) -> object:
+def _scalar(value: str, style: str | None, tag: str) -> object:
     """Resolve a scalar with pia's own, narrower rules: quoted text is always a string.
 
     Numbers must fit what pia computes with: integers within 64 bits (CEL's), decimals finite
     (``1.0e+999`` would be infinity and turn scores into NaN)."""
-    value: str = node.value
-    if node.style:  # quoted or block scalar (plain is None or '' depending on the parser)
+    if style:  # quoted or block scalar (plain is None or '' depending on the parser)
         return value
-    if node.tag == _STD + "str":  # resolved as text, or tagged !!str explicitly
+    if tag == _STD + "str":  # resolved as text, or tagged !!str explicitly
         return value
     if _NULL.match(value):
         return None

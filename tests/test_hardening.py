@@ -853,7 +853,7 @@ def test_a_huge_git_blob_is_refused_by_its_size_before_it_is_read(
         commands.append(list(args))
         return real_run(args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(workspace.subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "run", spy)  # workspace imports it when it runs git
     with pytest.raises(DiagnosticError) as caught:
         workspace.read_git_text("git:HEAD:big.yaml", cwd=repo)
     assert codes(caught) == ["PIA-E006"]

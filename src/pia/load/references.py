@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
@@ -218,6 +217,8 @@ def _dangling(
     where = located.keys.get((section,)) if section and "." not in section else None
     if where is not None:
         msg += f" ({section} are declared at line {where.line})"
+    import difflib  # only when a reference dangles
+
     close = difflib.get_close_matches(ident, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else None
     return Diagnostic(located.path, pos.line, pos.col, DANGLING_REFERENCE.code, msg, hint)

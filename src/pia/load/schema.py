@@ -6,7 +6,6 @@ two problems; this module merges them into one diagnostic per cause, at the smal
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -103,9 +102,7 @@ def _typo_targets(errors: Any, model: type[BaseModel]) -> set[tuple[int | str, .
         if err["type"] != "extra_forbidden":
             continue
         parent = tuple(err["loc"][:-1])
-        close = difflib.get_close_matches(
-            str(err["loc"][-1]), sorted(fields_at(model, parent)), n=1
-        )
+        close = _close_matches(str(err["loc"][-1]), sorted(fields_at(model, parent)))
         if close:
             targets.add((*parent, close[0]))
     return targets
@@ -151,7 +148,7 @@ def _describe(
     if kind == "extra_forbidden":
         field = str(raw_loc[-1])
         allowed = sorted(fields_at(model, raw_loc[:-1]))
-        close = difflib.get_close_matches(field, allowed, n=1)
+        close = _close_matches(field, allowed)
         msg = f"unknown field {field!r} in {_where(raw_loc[:-1])}"
         msg += (
             f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
@@ -175,7 +172,7 @@ def _describe(
         if kind == "literal_error" and isinstance(found, str):
             annotation = _annotation_at(raw_loc, model)
             values = [str(v) for v in literal_values(annotation)] if annotation else []
-            close = difflib.get_close_matches(found, values, n=1)
+            close = _close_matches(found, values)
             if close:
                 msg += f"; did you mean {close[0]!r}?"
     return WRONG_VALUE.code, msg, located.value_at(loc)
@@ -243,6 +240,13 @@ def _annotation_at(loc: tuple[int | str, ...], model: type[BaseModel]) -> Any:
         if info is not None:
             return info.annotation
     return None
+
+
+def _close_matches(word: str, candidates: list[str]) -> list[str]:
+    """The one candidate closest to ``word``, if any is close enough (a did-you-mean)."""
+    import difflib  # only when a file has schema errors
+
+    return difflib.get_close_matches(word, candidates, n=1)
 
 
 def _lower_first(text: str) -> str:

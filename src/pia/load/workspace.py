@@ -8,9 +8,7 @@ a huge blob is refused before it is read.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 from pia.load.located import MAX_BYTES
@@ -25,6 +23,8 @@ GIT_TIMEOUT_SECONDS = 60
 
 def rubrics_dir() -> Path:
     """The shipped rubric folder, inside the installed package (the one copy there is)."""
+    from importlib import resources  # with tempfile and shutil: not on pia validate's path
+
     return Path(str(resources.files("pia") / "data" / "rubrics"))
 
 
@@ -123,6 +123,8 @@ def read_git_text(spec: str, cwd: Path | None = None) -> str:
 
 def _git(spec: str, args: list[str], cwd: Path | None) -> bytes:
     """The output of ``git ARGS``, or a one-line diagnostic naming what git refused."""
+    import subprocess  # only for git:REV:path
+
     try:
         done = subprocess.run(
             ["git", *args],

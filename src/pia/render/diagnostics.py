@@ -7,7 +7,6 @@ Jinja): this is the path of ``pia validate``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from pia import __version__
@@ -71,6 +70,8 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, object]:
 
 def render_json(checked: Sequence[CheckedFile]) -> str:
     """One document for the whole run, keys sorted, with a schema version and a newline."""
+    import json  # only for --format json: not on the text path
+
     totals = Totals.of(checked)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,

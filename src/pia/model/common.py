@@ -31,9 +31,15 @@ UNKNOWN = "unknown"
 
 
 class Model(BaseModel):
-    """Base of every pia model: immutable, strict about fields, no silent coercion."""
+    """Base of every pia model: immutable, strict about fields, no silent coercion.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+    The validator of a model is built when it is first used, not when its class is defined:
+    ``pia validate`` builds the case's once, and nothing for the models it does not use.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", strict=True, populate_by_name=True, defer_build=True
+    )
 
 
 # --- identifiers and references --------------------------------------------------------------

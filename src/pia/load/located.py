@@ -260,25 +260,27 @@ class _Builder:
 
     def build(self, text: str | bytes) -> Located:
         previous: Any = None
-        parsed: Iterator[Any] = yaml.parse(text, Loader=_Loader)
-        for events, event in enumerate(parsed, start=1):
-            kind = type(event)
-            if kind is yaml.AliasEvent:
-                self.refuse_alias(event, previous)
-            if self.anchor is None and getattr(event, "anchor", None) is not None:
-                self.anchor = (event.start_mark, event.anchor)
-            previous = event
-            if self.counted and events > MAX_NODES * 2:
-                raise DiagnosticError([Diagnostic(self.path, 1, 1, TOO_LARGE.code, TOO_MANY)])
-            if kind is _SCALAR_EVENT:
-                self.start(event, opens=False)
-            elif kind in _START_EVENTS:
-                self.start(event, opens=True)
-            elif kind in _END_EVENTS:
-                if self.skip:
-                    self.skip -= 1
-                else:
-                    self.stack.pop()
+        loader = _Loader(text)
+        stream: Iterator[Any] = iter(loader.get_event, None)
+        try:
+            for events, event in enumerate(stream, start=1):
+                kind = type(event)
+                if kind is yaml.AliasEvent:
+                    self.refuse_alias(event, previous)
+                previous = event
+                if self.counted and events > MAX_NODES * 2:
+                    raise DiagnosticError([Diagnostic(self.path, 1, 1, TOO_LARGE.code, TOO_MANY)])
+                if kind is _SCALAR_EVENT or kind in _START_EVENTS:
+                    if event.anchor is not None and self.anchor is None:
+                        self.anchor = (event.start_mark, event.anchor)
+                    self.start(event, opens=kind is not _SCALAR_EVENT)
+                elif kind in _END_EVENTS:
+                    if self.skip:
+                        self.skip -= 1
+                    else:
+                        self.stack.pop()
+        finally:
+            loader.dispose()
         return self.finish(text)
 
     def start(self, event: Any, opens: bool) -> None:
@@ -398,10 +400,11 @@ class _Builder:
 
     def key(self, event: Any, frame: _Frame) -> object:
         """The key a mapping entry's value is loaded under, or ``_REFUSED`` after a problem."""
-        if _tag(event) == _STD + "merge":
+        tag = _tag(event)
+        if tag == _STD + "merge":
             self.problem(event, YAML_MERGE.code, "merge keys (<<) are not allowed")
             return _REFUSED
-        key = _key(event)
+        key = _key(event, tag)
         if not isinstance(key, str):
             shown = event.value if type(event) is _SCALAR_EVENT else "(a collection)"
             self.problem(
@@ -469,12 +472,12 @@ def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
     return tag
 
 
-def _key(event: Any) -> object:
+def _key(event: Any, tag: str) -> object:
     """A mapping key as data (a number too large to compute with is still not a string)."""
     if type(event) is not _SCALAR_EVENT:
         return None
     try:
-        return _scalar(event.value, event.style, _tag(event))
+        return _scalar(event.value, event.style, tag)
     except OutOfRange:
         return None
 

@@ -9,7 +9,6 @@ arrangement and may follow ``as_of``, nor is the date a risk's target is set for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from pydantic import BaseModel
@@ -60,23 +59,33 @@ def _start(value: object) -> date | None:
     return None
 
 
-def _dates(
-    obj: object, path: DataPath, owner: object = None
-) -> Iterator[tuple[DataPath, object, bool]]:
+def _dates(obj: object, path: DataPath) -> list[tuple[DataPath, object, bool]]:
     """(data path, value, whether its entry could be marked planned) of every date in a model
     tree, skipping entries marked planned (and everything inside them)."""
+    out: list[tuple[DataPath, object, bool]] = []
+    _collect_dates(obj, path, out)
+    return out
+
+
+def _collect_dates(obj: object, path: DataPath, out: list[tuple[DataPath, object, bool]]) -> None:
     if isinstance(obj, BaseModel):
         if (isinstance(obj, Sourced) and obj.planned) or isinstance(obj, RiskTarget):
             return  # planned, or a risk's target: a date aimed for, not a fact
         for name, key, dated in date_fields(type(obj)):
             value = getattr(obj, name)
             if dated and isinstance(value, str | date):
-                yield (*path, key), value, isinstance(obj, Sourced)
-            else:
-                yield from _dates(value, (*path, key), obj)
+                out.append(((*path, key), value, isinstance(obj, Sourced)))
+            elif isinstance(value, _BRANCHES):
+                _collect_dates(value, (*path, key), out)
     elif isinstance(obj, tuple | list):
         for i, item in enumerate(obj):
-            yield from _dates(item, (*path, i), owner)
+            if isinstance(item, _BRANCHES):
+                _collect_dates(item, (*path, i), out)
     elif isinstance(obj, dict):
         for k, item in obj.items():
-            yield from _dates(item, (*path, k), owner)
+            if isinstance(item, _BRANCHES):
+                _collect_dates(item, (*path, k), out)
+
+
+#: What a date can be found inside (anything else is a leaf that is not a date field).
+_BRANCHES = (BaseModel, tuple, list, dict)

@@ -16,23 +16,30 @@ from pia.model.introspect import item_type, ref_fields, types_at, unwrap
 
 def iter_refs(obj: BaseModel, path: DataPath = ()) -> Iterator[tuple[DataPath, str, str]]:
     """Yield ``(path, kind, id)`` for every reference field in a model tree."""
+    out: list[tuple[DataPath, str, str]] = []
+    _collect_refs(obj, path, out)
+    return iter(out)
+
+
+def _collect_refs(obj: BaseModel, path: DataPath, out: list[tuple[DataPath, str, str]]) -> None:
     for name, key, ref in ref_fields(type(obj)):
-        yield from _walk_value(getattr(obj, name), (*path, key), ref)
+        _collect_value(getattr(obj, name), (*path, key), ref, out)
 
 
-def _walk_value(
-    value: object, path: DataPath, ref: Ref | None
-) -> Iterator[tuple[DataPath, str, str]]:
-    if isinstance(value, BaseModel):
-        yield from iter_refs(value, path)
+def _collect_value(
+    value: object, path: DataPath, ref: Ref | None, out: list[tuple[DataPath, str, str]]
+) -> None:
+    if isinstance(value, str):
+        if ref is not None:
+            out.append((path, ref.kind, value))
+    elif isinstance(value, BaseModel):
+        _collect_refs(value, path, out)
     elif isinstance(value, tuple | list):
         for i, item in enumerate(value):
-            yield from _walk_value(item, (*path, i), ref)
+            _collect_value(item, (*path, i), ref, out)
     elif isinstance(value, dict):
         for k, item in value.items():
-            yield from _walk_value(item, (*path, k), None)
-    elif isinstance(value, str) and ref is not None:
-        yield path, ref.kind, value
+            _collect_value(item, (*path, k), None, out)
 
 
 def declared_ids(case: Case) -> dict[str, tuple[str, DataPath]]:

@@ -138,6 +138,14 @@ def _may_hold_models(annotation: Any) -> bool:
 
 
 @functools.cache
+def _model_holders(model: type[BaseModel]) -> frozenset[str]:
+    """The (python) names of the fields of a model class that can hold models."""
+    return frozenset(
+        name for name, info in model.model_fields.items() if _may_hold_models(info.annotation)
+    )
+
+
+@functools.cache
 def ref_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Ref | None], ...]:
     """``(python name, YAML name, Ref or None)`` for the fields of a model class that are
     references or can hold models.
@@ -150,7 +158,7 @@ def ref_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Ref | None], ...
         ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
         if ref is None:
             ref = ref_of(info.annotation)
-        if ref is not None or _may_hold_models(info.annotation):
+        if ref is not None or name in _model_holders(model):
             fields.append((name, info.alias or name, ref))
     return tuple(fields)
 
@@ -165,7 +173,7 @@ def date_fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
     fields = []
     for name, info in model.model_fields.items():
         dated = any(m.named() in ("date", "partial_date") for m in Shape.of(info).union())
-        if dated or _may_hold_models(info.annotation):
+        if dated or name in _model_holders(model):
             fields.append((name, info.alias or name, dated))
     return tuple(fields)
 
@@ -199,8 +207,7 @@ class Shape:
     def named(self) -> str | None:
         """``tri``, ``number_or_unknown``, ``partial_date``, ``date``, ``id`` or None: the
         format's own named value types, recognised by the metadata the alias carries."""
-        for alias, name in _NAMED:
-            marks = [m for m in typing.get_args(alias)[1:] if isinstance(m, WithJsonSchema)]
+        for marks, name in _NAMED:
             if any(m in self.metadata for m in marks):
                 return name
         if any(getattr(m, "pattern", None) == ID_PATTERN for m in self.metadata):
@@ -246,9 +253,14 @@ class Shape:
         return ()
 
 
-_NAMED: tuple[tuple[Any, str], ...] = (
-    (Tri, "tri"),
-    (NumberOrUnknown, "number_or_unknown"),
-    (PartialDate, "partial_date"),
-    (Date, "date"),
+def _marks(alias: Any) -> tuple[Any, ...]:
+    """The metadata by which a field shows it was declared with a named alias (its schema)."""
+    return tuple(m for m in typing.get_args(alias)[1:] if isinstance(m, WithJsonSchema))
+
+
+_NAMED: tuple[tuple[tuple[Any, ...], str], ...] = (
+    (_marks(Tri), "tri"),
+    (_marks(NumberOrUnknown), "number_or_unknown"),
+    (_marks(PartialDate), "partial_date"),
+    (_marks(Date), "date"),
 )

@@ -6,9 +6,10 @@ dated status history, so the engine can judge the arrangement as it stood on any
 that may not be known can be written as ``unknown``.
 """
 
-from __future__ import annotations
-
-from typing import Annotated, ClassVar, Literal
+# No ``from __future__ import annotations`` here: annotations are evaluated as each class is
+# defined, where pydantic would otherwise compile and evaluate every field's annotation string
+# again (a sixth of the time it takes to import this module).
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -252,7 +253,7 @@ class Figure(Sourced):
     as_of: PartialDate | None = None
 
     @model_validator(mode="after")
-    def _bounds_agree(self) -> Figure:
+    def _bounds_agree(self) -> Self:
         below = [b for b in (self.low, self.at_least) if b is not None]
         above = [b for b in (self.high, self.at_most) if b is not None]
         if self.low is not None and self.at_least is not None:
@@ -533,7 +534,7 @@ class Progress(Model):
     what: Text = Field(default="requirements", description="What is counted, in the plural.")
 
     @model_validator(mode="after")
-    def _met_within(self) -> Progress:
+    def _met_within(self) -> Self:
         if self.met > self.of:
             raise PydanticCustomError(
                 "progress", "met ({met}) cannot exceed of ({of})", {"met": self.met, "of": self.of}

@@ -56,6 +56,13 @@ def test_validate_of_a_case_loads_no_rubric_compiler_and_no_renderer() -> None:
     assert loaded & {"celpy", "lark", "rich", "jinja2", "weasyprint", "markdown_it"} == set()
 
 
+def test_validate_of_a_clean_case_loads_no_did_you_mean_git_or_json() -> None:
+    """difflib only words a problem, subprocess only reads git:REV:path, json only writes
+    --format json: none of them is needed to find that a case is clean."""
+    loaded = modules_after("validate", "cases/ice-irs.yaml")
+    assert loaded & {"difflib", "subprocess", "json"} == set()
+
+
 def test_strict_validate_loads_the_lint_but_still_no_rubric_compiler() -> None:
     loaded = modules_after("validate", "--strict", "cases/ice-irs.yaml")
     assert "pia.authoring.lint" in loaded

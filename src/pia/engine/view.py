@@ -21,9 +21,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pia.cel.values import Unknown, UnknownEntries
+from pia.cel.values import PartialEntries, Unknown, UnknownEntries
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import UNKNOWN, partial_start
+from pia.model.facts import KNOWN_KEY, is_partial_form
 from pia.model.view import ENTRY_DATES, HISTORIES, JOINS
 
 
@@ -50,6 +51,9 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
         if name == "id":
             continue  # the root is not an entry: reads of case.<section> are not evidence
         value = dumped[Case.model_fields[name].alias or name]
+        partial = is_partial_form(value)
+        if partial:
+            value = value[KNOWN_KEY]
         if value == UNKNOWN:
             view[name] = UnknownEntries(name)
         elif name in ID_SECTIONS or name == "timeline":
@@ -57,6 +61,8 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
             if name in HISTORIES:
                 view[name] = [_resolve(name, e, day) for e in view[name]]
                 view[name] = [e for e in view[name] if e is not None]
+            if partial:
+                view[name] = PartialEntries(name, view[name])
         elif name == "judgments":
             continue
         else:
@@ -82,7 +88,10 @@ def _resolve_joins(view: dict[str, Any]) -> None:
             if isinstance(ids, Unknown):
                 entry[name] = Unknown(f"{_path(section, entry)}.{id_field}")
             else:
-                entry[name] = [index[target][i] for i in ids or [] if i in index[target]]
+                joined = [index[target][i] for i in ids or [] if i in index[target]]
+                partial = isinstance(ids, PartialEntries)
+                path = f"{_path(section, entry)}.{name}"
+                entry[name] = PartialEntries(path, joined) if partial else joined
 
 
 def _entries(view: dict[str, Any], section: str) -> list[dict[str, Any]]:
@@ -182,6 +191,8 @@ def _mark(value: Any, path: str) -> Any:
     """Replace every ``unknown`` string by an :class:`Unknown` carrying its path."""
     if isinstance(value, str):
         return Unknown(path) if value == UNKNOWN else value
+    if is_partial_form(value):
+        return PartialEntries(path, _mark(value[KNOWN_KEY], path))
     if isinstance(value, dict):
         return {k: _mark(v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, list):

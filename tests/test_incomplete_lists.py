@@ -151,6 +151,7 @@ def test_an_incomplete_section_of_flows_reaches_every_flow_cites_an_authority(
 
 def _controls(controls: object) -> Callable[[dict[str, Any]], None]:
     def change(data: dict[str, Any]) -> None:
+        data["flows"][0]["kind"] = "disclosure"  # a use restriction binds a recipient
         data["safeguards"][0]["controls"] = controls
         data["safeguards"][0]["status"][0]["status"] = "implemented"
 

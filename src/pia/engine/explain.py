@@ -107,10 +107,12 @@ def _criterion_of(rubrics: Sequence[LoadedRubric], qualified: str) -> tuple[Rubr
 
 
 def _deciding(rubric: Rubric, criterion: Criterion, result: CriterionResult) -> set[str]:
-    truths = {i.id: _TRUTHS[i.state] for i in result.indicators}
+    truths = {i.id: _TRUTHS[i.state] for i in result.indicators if i.state in _TRUTHS}
     level = score.criterion_level(rubric, criterion, truths).level
     out: set[str] = set()
     for ind in result.indicators:
+        if ind.id not in truths:
+            continue  # does not apply: it decides nothing
         others = {
             Truth.TRUE: (Truth.FALSE,),
             Truth.FALSE: (Truth.TRUE,),
@@ -156,7 +158,7 @@ def explain_criterion(
         if case is not None
         else {}
     )
-    total = sum(i.weight for i in result.indicators)
+    total = sum(i.weight for i in result.indicators if i.bearing != "none")
     good = sum(i.weight for i in result.indicators if i.bearing == "good")
     unknown = sum(i.weight for i in result.indicators if i.bearing == "unknown")
     from_share = (
@@ -175,7 +177,7 @@ def explain_criterion(
     lines = tuple(
         IndicatorLine(
             i,
-            i.weight / total if total else 0.0,
+            i.weight / total if total and i.bearing != "none" else 0.0,
             i.id in deciding,
             tuple(
                 sorted(read.get(i.id, frozenset()) - {e.entry for e in i.evidence}, key=natural_key)

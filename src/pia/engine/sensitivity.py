@@ -30,7 +30,7 @@ from pia.cel.values import CostExceeded, Memo, SomeEntry, Truth, to_cel, unknown
 from pia.engine import score
 from pia.engine.criteria import fact_name, fact_of, governing_level
 from pia.engine.risks import risk_result, safeguard_statuses
-from pia.engine.run import ROOT, Run
+from pia.engine.run import ROOT, Run, with_applicability
 from pia.model.assessment import Change, Direction, Movement, SensitivityItem
 from pia.model.case import Case
 from pia.model.entries import entries_by_id, entry_label
@@ -353,29 +353,52 @@ def _can_move(run: Run, key: tuple[str, str, str], kind: str) -> bool:
     already true or false. Only unknown indicators need evaluating again, plus any that ask
     ``known(...)`` (which turns true once a fact is settled). A disputed fact is a stated value,
     so every indicator that read it may move."""
+    if key in run.not_applicable and kind != "disputed":
+        return False  # a condition already false stays false, whatever the unknowns turn out
     if kind == "disputed" or run.outcomes[key].truth is Truth.UNKNOWN:
         return True
     loaded = next(lr for lr in run.rubrics if lr.rubric.id == key[0])
+    if (key[1], key[2]) in loaded.applies:
+        return True  # a true indicator that may not apply moves when the condition is settled
     return "known(" in loaded.compiled[(key[1], key[2])].source
 
 
 def _reevaluate_all(
     run: Run, keys: list[IndicatorKey], compiled_of: dict[IndicatorKey, Compiled]
-) -> dict[IndicatorKey, Truth]:
-    """Evaluate the given indicators again; the same CEL text is evaluated once."""
-    by_source: dict[str, Truth] = {}
-    out = {}
+) -> dict[IndicatorKey, Truth | None]:
+    """Evaluate the given indicators again, each with its ``applies_when`` where it has one;
+    the same CEL text is evaluated once. None: the indicator does not apply."""
+    by_source: dict[str, Outcome] = {}
+    out: dict[IndicatorKey, Truth | None] = {}
+    applies_of = {
+        (loaded.rubric.id, cid, iid): compiled
+        for loaded in run.rubrics
+        for (cid, iid), compiled in loaded.applies.items()
+    }
     for key in keys:
-        compiled = compiled_of[key]
-        if compiled.source not in by_source:
-            by_source[compiled.source] = _evaluate(run, key, compiled).truth
-        out[key] = by_source[compiled.source]
+        outcome = _evaluate_cached(run, key, compiled_of[key], by_source)
+        condition = applies_of.get(key)
+        if condition is None:
+            out[key] = outcome.truth
+            continue
+        combined, applicable = with_applicability(
+            outcome, _evaluate_cached(run, key, condition, by_source)
+        )
+        out[key] = combined.truth if applicable else None
     return out
+
+
+def _evaluate_cached(
+    run: Run, key: IndicatorKey, compiled: Compiled, by_source: dict[str, Outcome]
+) -> Outcome:
+    if compiled.source not in by_source:
+        by_source[compiled.source] = _evaluate(run, key, compiled)
+    return by_source[compiled.source]
 
 
 def _levels(
     run: Run,
-    overrides: dict[IndicatorKey, Truth] | None = None,
+    overrides: dict[IndicatorKey, Truth | None] | None = None,
     base: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Every criterion's governing level (:func:`pia.engine.criteria.governing_level`); with
@@ -391,7 +414,10 @@ def _levels(
             truths = run.truths(rubric, criterion)
             for key, truth in (overrides or {}).items():
                 if key[0] == rubric.id and key[1] == criterion.id:
-                    truths[key[2]] = truth
+                    if truth is None:
+                        truths.pop(key[2], None)  # settled so that it does not apply
+                    else:
+                        truths[key[2]] = truth
             derived = score.criterion_level(rubric, criterion, truths).level
             out[f"{rubric.id}.{criterion.id}"] = governing_level(run, rubric, criterion, derived)[0]
     return out

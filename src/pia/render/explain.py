@@ -13,7 +13,7 @@ from pia.engine.explain import Explanation, IndicatorLine
 from pia.model.case import Source
 
 #: ANSI colours for an indicator's bearing: good, bad, unknown.
-_BEARING_STYLE = {"good": "\x1b[32m", "bad": "\x1b[31m", "unknown": "\x1b[33m"}
+_BEARING_STYLE = {"good": "\x1b[32m", "bad": "\x1b[31m", "unknown": "\x1b[33m", "none": ""}
 _RESET = "\x1b[0m"
 DECIDING = "*"
 #: Entries read without deciding an indicator are listed up to this many, then counted.

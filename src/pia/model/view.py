@@ -34,6 +34,11 @@ JOINS: dict[tuple[str, str], tuple[str, str]] = {
 #: Entry fields that date an entry itself: the entry does not exist before that date.
 ENTRY_DATES: dict[str, str] = {"oversight": "date", "timeline": "date", "litigation": "filed"}
 
+#: Sections whose entries exist only while their since/until period holds: a remedy created
+#: after the date, or withdrawn before it, is not there. (Every entry with a known ``since``
+#: after the date is left out; these also leave at their ``until``.)
+ENTRY_PERIODS: frozenset[str] = frozenset({"redress"})
+
 #: Fields the view adds to entries, beyond their own and the joins: (CEL type, meaning).
 VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "flows": {
@@ -73,8 +78,9 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "notice": {
         "in_force": (
-            "bool",
-            "whether the notice's since/until period holds on the assessment date",
+            "bool, or unknown",
+            "whether the notice's since/until period holds on the assessment date; unknown when "
+            "its `since` is unknown and its `until` has not passed",
         ),
     },
 }

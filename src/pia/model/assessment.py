@@ -226,6 +226,8 @@ class Change(Model):
     id: str
     before: str
     after: str
+    before_label: str = Field(default="", description="``before`` as the rubric titles it.")
+    after_label: str = Field(default="", description="``after`` as the rubric titles it.")
 
 
 Direction = Literal["improves", "worsens", "mixed"]

@@ -84,3 +84,21 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
+
+
+#: Plain words for the fields the view adds, as a reader of ``pia explain`` sees them. A joined
+#: list reads as the list of ids it is joined from; a case field reads as its own name, spaced.
+FIELD_WORDS: dict[str, str] = {
+    "history": "status history",
+    "status_confidence": "confidence in the status",
+    "status_sources": "sources of the status",
+    "status_by": "ruling that set the status",
+    "occurred": "whether it has carried data",
+    "in_force": "whether it is in force",
+} | {name: id_field for (_section, name), (id_field, _target) in JOINS.items()}
+
+
+def field_words(name: str) -> str:
+    """A view field in plain words: ``authority_entries`` -> ``authorities``, ``occurred`` ->
+    ``whether it has carried data``, ``relied_on`` -> ``relied on``."""
+    return FIELD_WORDS.get(name, name).replace("_", " ")

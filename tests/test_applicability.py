@@ -23,20 +23,27 @@ from pia.model.case import Case
 
 SYSTEM_CASE = DATA / "system" / "parking-permits.yaml"
 
-#: The shipped indicators that assume an exchange between parties.
+#: The shipped indicators that assume data is exchanged with another party for its own use:
+#: they apply where a flow discloses data or sends it for matching.
 EXCHANGE_INDICATORS = (
-    ("core.purpose-limitation", "use-restricted"),
     ("core.necessity-proportionality", "per-case-requests"),
     ("core.necessity-proportionality", "request-review"),
     ("core.accountability", "accounting"),
     ("fipps.purpose-specification", "written-agreement"),
+    ("oecd.accountability", "named-signatory"),
+    ("gdpr-dpia.necessity-proportionality", "case-by-case"),
+    ("gdpr-dpia.necessity-proportionality", "necessity-reviewed"),
+)
+
+#: The shipped indicators about what a recipient may do with the data: they apply wherever data
+#: goes to another party, a host or a processor included (a hosting contract that bars the host
+#: from using the data is a use restriction).
+RECIPIENT_INDICATORS = (
+    ("core.purpose-limitation", "use-restricted"),
     ("fipps.use-limitation", "use-confined"),
     ("fipps.use-limitation", "redisclosure-barred"),
     ("oecd.use-limitation", "use-restricted"),
     ("oecd.use-limitation", "onward-disclosure-limited"),
-    ("oecd.accountability", "named-signatory"),
-    ("gdpr-dpia.necessity-proportionality", "case-by-case"),
-    ("gdpr-dpia.necessity-proportionality", "necessity-reviewed"),
 )
 
 
@@ -45,18 +52,30 @@ def rubrics() -> list[LoadedRubric]:
     return load_rubrics()
 
 
-def own_system() -> Case:
+def own_system(*, hosted: bool = True) -> Case:
     """The fictional parking-permit system without its one disclosure (to the enforcement
-    contractor): the city collects, hosts and uses the data itself."""
+    contractor): the city collects and uses the data itself, and a cloud provider hosts it for
+    the city (``hosted``) or not (an agency's in-house system, no other party at all)."""
     data = yaml.safe_load(SYSTEM_CASE.read_text(encoding="utf-8"))
-    data["flows"] = [f for f in data["flows"] if f["kind"] != "disclosure"]
+    gone = {"disclosure"} | (set() if hosted else {"hosting"})
+    data["flows"] = [f for f in data["flows"] if f["kind"] not in gone]
     data["parties"] = [p for p in data["parties"] if p["id"] != "enforcement-contractor"]
+    kept = {f["id"] for f in data["flows"]}
+    for safeguard in data["safeguards"]:
+        safeguard["applies_to"] = [f for f in safeguard["applies_to"] if f in kept]
+    for notice in data["notice"]:
+        notice["covers"] = [f for f in notice["covers"] if f in kept]
     return load_case_text(yaml.safe_dump(data, sort_keys=False), "own-system.yaml")
 
 
 @pytest.fixture(scope="module")
 def own(rubrics: list[LoadedRubric]) -> Assessment:
     return assess(own_system(), rubrics)
+
+
+@pytest.fixture(scope="module")
+def in_house(rubrics: list[LoadedRubric]) -> Assessment:
+    return assess(own_system(hosted=False), rubrics)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +91,7 @@ def test_every_indicator_that_assumes_an_exchange_says_so(rubrics: list[LoadedRu
         for i in c.indicators
         if i.applies_when is not None
     }
-    assert gated == set(EXCHANGE_INDICATORS)
+    assert gated == set(EXCHANGE_INDICATORS) | set(RECIPIENT_INDICATORS)
 
 
 @pytest.mark.parametrize(("qualified", "ident"), EXCHANGE_INDICATORS)
@@ -84,18 +103,34 @@ def test_an_exchange_indicator_does_not_apply_to_a_system_with_no_disclosure(
     assert ident not in {f.indicator for f in criterion(own, qualified).findings}
 
 
-@pytest.mark.parametrize(("qualified", "ident"), EXCHANGE_INDICATORS)
+@pytest.mark.parametrize(("qualified", "ident"), RECIPIENT_INDICATORS)
+def test_a_recipient_indicator_applies_to_a_host_and_not_to_an_in_house_system(
+    own: Assessment, in_house: Assessment, qualified: str, ident: str
+) -> None:
+    assert indicator(own, qualified, ident).state in ("true", "false", "unknown")
+    result = indicator(in_house, qualified, ident)
+    assert (result.state, result.bearing) == ("not_applicable", "none")
+    assert ident not in {f.indicator for f in criterion(in_house, qualified).findings}
+
+
+def test_the_hosting_contract_counts_as_confining_the_hosts_use(own: Assessment) -> None:
+    assert indicator(own, "fipps.use-limitation", "use-confined").state == "true"
+
+
+@pytest.mark.parametrize(("qualified", "ident"), EXCHANGE_INDICATORS + RECIPIENT_INDICATORS)
 def test_an_exchange_indicator_applies_where_data_is_disclosed(
     exchange: Assessment, qualified: str, ident: str
 ) -> None:
     assert indicator(exchange, qualified, ident).state in ("true", "false", "unknown")
 
 
-@pytest.mark.parametrize("qualified", sorted({q for q, _ in EXCHANGE_INDICATORS}))
+@pytest.mark.parametrize(
+    "qualified", sorted({q for q, _ in EXCHANGE_INDICATORS + RECIPIENT_INDICATORS})
+)
 def test_a_criterion_is_judged_on_the_indicators_that_apply(
-    own: Assessment, qualified: str
+    in_house: Assessment, qualified: str
 ) -> None:
-    result = criterion(own, qualified)
+    result = criterion(in_house, qualified)
     applying = [i for i in result.indicators if i.state != "not_applicable"]
     good = sum(i.weight for i in applying if i.bearing == "good")
     assert result.share == round(good / sum(i.weight for i in applying), 3)

@@ -361,13 +361,29 @@ def test_sensitivity_shows_every_value_that_moves_something_better_or_worse(
         (
             "provided: true",
             "improves",
-            (Change(id="test.notice", before="unknown", after="good"),),
+            (
+                Change(
+                    id="test.notice",
+                    before="unknown",
+                    after="good",
+                    before_label="Unknown",
+                    after_label="Good",
+                ),
+            ),
             (),
         ),
         (
             "provided: false",
             "worsens",
-            (Change(id="test.notice", before="unknown", after="poor"),),
+            (
+                Change(
+                    id="test.notice",
+                    before="unknown",
+                    after="poor",
+                    before_label="Unknown",
+                    after_label="Poor",
+                ),
+            ),
             (),
         ),
     ]
@@ -417,7 +433,19 @@ def test_sensitivity_shows_a_residual_risk_a_safeguard_status_would_move(
 ) -> None:
     item = next(s for s in judged.sensitivity if s.fact == "sg-new.status")
     assert [(m.value, m.direction, m.risks) for m in item.outcomes] == [
-        ("verified", "improves", (Change(id="K2", before="moderate", after="low"),))
+        (
+            "verified",
+            "improves",
+            (
+                Change(
+                    id="K2",
+                    before="moderate",
+                    after="low",
+                    before_label="Moderate",
+                    after_label="Low",
+                ),
+            ),
+        )
     ]
 
 

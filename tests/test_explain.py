@@ -163,3 +163,65 @@ def test_rubrics_criteria_lists_every_criterion_with_weight(
     assert listed == expected
     legal = next(line for line in lines if line.startswith("core.legal-basis "))
     assert legal.split()[1:4] == ["3", "critical", "Legal"]
+
+
+# --- plain names: no view field names, no level ids ----------------------------------------------
+
+
+def _every_criterion_text(ice: tuple[object, object, object]) -> str:
+    _case, _rubrics, assessment = ice
+    ids = [c.id for r in assessment.rubrics for c in r.criteria]  # type: ignore[attr-defined]
+    return "\n".join(line for cid in ids for line in lines_for(ice, cid, 100))
+
+
+def test_explain_names_levels_by_their_titles_not_their_ids(
+    ice: tuple[object, object, object],
+) -> None:
+    text = _every_criterion_text(ice)
+    for level_id in ("partially_met", "not_met", "(met)", ": met"):
+        assert level_id not in text
+    assert "caps at Partially met" in text
+
+
+def test_explain_names_fields_in_words_not_as_the_view_spells_them(
+    ice: tuple[object, object, object],
+) -> None:
+    text = _every_criterion_text(ice)
+    for view_name in ("_entries", ".occurred", "occurred", "relied_on", "status_by"):
+        assert view_name not in text
+    assert "whether it has carried data" in text
+    assert "relied on" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("authority_entries", "authorities"),
+        ("subject_groups", "subjects"),
+        ("occurred", "whether it has carried data"),
+        ("relied_on", "relied on"),
+        ("bulk", "bulk"),
+    ],
+)
+def test_every_view_field_has_plain_words_in_one_home(name: str, words: str) -> None:
+    from pia.model.view import field_words
+
+    assert field_words(name) == words
+
+
+def test_an_indicator_that_does_not_apply_says_so_in_words(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "tests" / "data" / "valid" / "minimal.yaml").read_text())
+    data["flows"][0]["kind"] = "internal_use"
+    case_path = tmp_path / "own.yaml"
+    case_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    case = load_case(case_path)
+    rubrics = load_rubrics()
+    assessment = assess(case, rubrics, with_sensitivity=False)
+    result, _ = find_criterion(assessment, "oecd.accountability")
+    assert result is not None
+    expl = explain_criterion(assessment, rubrics, result, case)
+    text = "\n".join(explanation_lines(expl, {}, "2025-06-01", width=100))
+    assert "named-signatory: not applicable;" in text
+    assert "(0% of the criterion)" in text

@@ -59,6 +59,7 @@ USE_RESTRICTION = {
 
 def _safeguards(value: object) -> Callable[[dict[str, Any]], None]:
     def change(data: dict[str, Any]) -> None:
+        data["flows"][0]["kind"] = "disclosure"  # a use restriction binds a recipient
         if value is None:
             del data["safeguards"]
         else:
@@ -464,6 +465,7 @@ def _agreement(signatories: object, roles: list[str]) -> Case:
             agreement["signatories"] = signatories
         data["authorities"] = [agreement]
         data["parties"][0]["roles"] = roles
+        data["flows"][0]["kind"] = "disclosure"  # an agreement between parties that exchange
 
     return variant(change)
 

@@ -304,6 +304,7 @@ def test_scoring_rules_printed_in_reports_name_every_step() -> None:
     headings = [rule.split(":", 1)[0] for rule in score.SCORING_RULES]
     assert headings == [
         "Indicators to a criterion level",
+        "Indicators that do not apply",
         "One governing level per criterion",
         "Criteria to a rubric rating",
         "Risks",

@@ -32,7 +32,7 @@ from pia.model.common import (
     Dated,
     Sourced,
 )
-from pia.model.facts import OPEN_WORLD_RULE, is_open_world, is_unknown_list
+from pia.model.facts import INCOMPLETE_LIST_RULE, OPEN_WORLD_RULE, is_open_world, is_unknown_list
 from pia.model.introspect import Shape
 
 GENERATED_NOTE = (
@@ -364,7 +364,20 @@ def case_format_reference() -> str:
         "| section or list left out | not established | unknown |",
         "| `unknown` | not established | unknown |",
         "| `[]` | known to be none | an empty list: `exists` is false |",
-        "| `[a, b]` | these, as far as the sources show | the entries named |",
+        "| `[a, b]` | these and no others | the entries named |",
+        "| `{known: [a, b], complete: false}` | these, and possibly others | the entries named "
+        "and one more of which nothing is known: `exists` true only if a named one is, `all` "
+        "false only if a named one fails, else unknown |",
+        "",
+        "#### Incomplete lists",
+        "",
+        INCOMPLETE_LIST_RULE,
+        "",
+        "```yaml",
+        "authorities:",
+        "  known: [privacy-act]      # the one the sources name",
+        "  complete: false           # and possibly others they do not",
+        "```",
         "",
         "Fields typed `true`, `false` or `unknown`, *number or `unknown`*, or with `unknown` "
         "among their allowed values, accept the word `unknown` as well: an entry with "
@@ -771,8 +784,12 @@ def cel_reference() -> str:
         "",
         "Any text written exactly `unknown` in the case becomes unknown in the view. Lists and "
         "sections the case leaves out are unknown too (the open-world rule: see "
-        "[the case format](case-format.md)); a list written `[]` is empty. Optional text and "
-        "dates the case leaves out are `null`.",
+        "[the case format](case-format.md)); a list written `[]` is empty. A list written "
+        "`{known: [...], complete: false}` holds its known entries and one more that stands for "
+        "the others it may hold: every field of that entry is unknown (a list of ids or values "
+        "gets an unknown value), so `exists` is true only when a known entry makes it true, "
+        "`all` false only when a known entry fails, `x in list` unknown unless `x` is found, "
+        "and `at_least` never false. Optional text and dates the case leaves out are `null`.",
         "",
         "## Unknown: three-valued logic",
         "",

@@ -45,6 +45,7 @@ from pia.model.diagnostics import (
     Rule,
 )
 from pia.model.entries import declared_entries
+from pia.model.facts import is_unknown_list
 from pia.model.validation import Waived
 from pia.model.waivers import Waiver
 
@@ -284,13 +285,22 @@ def weak_rationales(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-def flows_without_authority(ctx: LintContext) -> Iterator[Finding]:
-    """Every disclosure needs a legal basis; a flow that names none cannot be judged lawful.
+#: Flow kinds that rest on their owner's authority rather than one of their own: storage or
+#: hosting for the owner, and processing a contractor does on the owner's behalf.
+_ON_OWNERS_AUTHORITY = frozenset({"hosting", "processing"})
 
-    If the authority is not known, declare one with ``relied_on: unknown`` and cite it, so the
-    gap shows in the assessment instead of being silently absent.
+
+def flows_without_authority(ctx: LintContext) -> Iterator[Finding]:
+    """A flow known to rest on no authority (``authorities: []``) cannot be judged lawful.
+
+    Where the authority is not known, write ``authorities: unknown`` (or leave the list out):
+    that is a gap the assessment reads as unknown and PIA-W107 counts, not a warning here; never
+    a placeholder authority, which would read as a basis that exists. Hosting and processing
+    for the owner rest on the owner's own authority, so they need none of their own.
     """
     for i, flow in enumerate(ctx.case.flows):
+        if is_unknown_list(flow.authorities) or flow.kind in _ON_OWNERS_AUTHORITY:
+            continue
         if not flow.authorities:
             yield ctx.warn(
                 FLOW_WITHOUT_AUTHORITY,
@@ -302,9 +312,10 @@ def flows_without_authority(ctx: LintContext) -> Iterator[Finding]:
 
 
 def risks_without_mitigation(ctx: LintContext) -> Iterator[Finding]:
-    """A risk with no mitigating safeguard keeps its inherent rating: say so deliberately."""
+    """A risk with no mitigating safeguard keeps its inherent rating: say so deliberately.
+    Mitigations nobody has established (``unknown``, or left out) are a gap PIA-W107 counts."""
     for i, risk in enumerate(ctx.case.risks):
-        if not risk.mitigations:
+        if not risk.mitigations and not is_unknown_list(risk.mitigations):
             yield ctx.warn(
                 RISK_WITHOUT_MITIGATION,
                 risk.id,

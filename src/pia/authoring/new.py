@@ -266,7 +266,7 @@ sources:
     date: unknown
     url: null
     kind: other{choices(Source, "kind")}
-    reliability: medium{choices(Source, "reliability")}
+    reliability: unknown{choices(Source, "reliability")}
     note: "A placeholder: describe a real source, then cite it as [S1] in the entries it supports."
 """
 

@@ -13,7 +13,7 @@ import celpy.evaluation
 from celpy import celtypes
 from celpy.evaluation import CELEvalError
 
-from pia.cel.values import CURRENT_RECORDER, is_unknown
+from pia.cel.values import CURRENT_RECORDER, is_more, is_unknown
 
 
 def _known(entry: Any, name: Any) -> Any:
@@ -59,9 +59,26 @@ def _at_least(values: Any, count: Any) -> Any:
     unknowns = [v for v in values if is_unknown(v)]
     if trues >= int(count):
         return celtypes.BoolType(True)
-    if trues + len(unknowns) < int(count):
+    # An incomplete list may hold any number of entries beyond its known ones.
+    if trues + len(unknowns) < int(count) and not any(is_more(v) for v in unknowns):
         return celtypes.BoolType(False)
     return unknowns[0]
+
+
+_BASE_IN = celpy.evaluation.base_functions["_in_"]
+
+
+def _in(item: Any, container: Any) -> Any:
+    """``x in list`` as celpy computes it, except that an unknown element of the list (one an
+    incomplete list may hold) makes "not found" unknown: it may be the one sought."""
+    result = _BASE_IN(item, container)
+    if isinstance(container, celtypes.ListType) and not (
+        isinstance(result, celtypes.BoolType) and bool(result)
+    ):
+        for element in container:
+            if is_unknown(element):
+                return element
+    return result
 
 
 def _condition(cond: Any, left: Any, right: Any) -> Any:
@@ -122,6 +139,7 @@ FUNCTIONS = {
     "_==_": _eq,
     "_!=_": _ne,
     "at_least": _at_least,
+    "_in_": _in,
     "_&&_": _and,
     "_||_": _or,
     "!_": _not,

@@ -11,7 +11,7 @@ import difflib
 import functools
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -41,6 +41,8 @@ class LoadedRubric:
     compiled: dict[tuple[str, str], Compiled]
     #: (criterion id, indicator id) -> line, col of the indicator's expression in the file
     positions: dict[tuple[str, str], tuple[int, int]]
+    #: (criterion id, indicator id) -> the compiled ``applies_when``, for indicators that have one
+    applies: dict[tuple[str, str], Compiled] = field(default_factory=dict)
 
 
 def too_costly(
@@ -120,7 +122,8 @@ def load_rubric_located(located: Located, text: str) -> LoadedRubric:
     """Validate, check and compile a parsed rubric; raise DiagnosticError with every problem."""
     rubric, problems = parse_rubric(located)
     compiled, expr_problems = compile_indicators(rubric, located)
-    problems += expr_problems
+    applies, applies_problems = compile_indicators(rubric, located, "applies_when")
+    problems += expr_problems + applies_problems
     if problems:
         raise DiagnosticError(problems)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -129,22 +132,26 @@ def load_rubric_located(located: Located, text: str) -> LoadedRubric:
         for ii, indicator in enumerate(criterion.indicators):
             pos = located.value_at(("criteria", ci, "indicators", ii, "when"))
             positions[(criterion.id, indicator.id)] = (pos.line, pos.col)
-    return LoadedRubric(rubric, located.path, text, digest, compiled, positions)
+    return LoadedRubric(rubric, located.path, text, digest, compiled, positions, applies)
 
 
 def compile_indicators(
-    rubric: Rubric, located: Located
+    rubric: Rubric, located: Located, key: str = "when"
 ) -> tuple[dict[tuple[str, str], Compiled], list[Diagnostic]]:
+    """Compile each indicator's ``key`` expression (``when``, or ``applies_when`` where given)."""
     env = new_environment()
     allowed = allowed_paths()
     compiled: dict[tuple[str, str], Compiled] = {}
     problems: list[Diagnostic] = []
     for ci, criterion in enumerate(rubric.criteria):
         for ii, indicator in enumerate(criterion.indicators):
-            loc = ("criteria", ci, "indicators", ii, "when")
+            text = getattr(indicator, key)
+            if text is None:
+                continue
+            loc = ("criteria", ci, "indicators", ii, key)
             pos = located.value_at(loc)
             try:
-                result = compile_expression(indicator.when, env)
+                result = compile_expression(text, env)
             except ExprSyntaxError as exc:
                 line, col = _expr_position(located, loc, exc.line, exc.col)
                 message = f"indicator {criterion.id}/{indicator.id}: {exc.message}"

@@ -46,6 +46,20 @@ class UnknownEntries(list[Any]):
         self.path = path
 
 
+class PartialEntries(list[Any]):
+    """A list of the case view that the case marks incomplete (``complete: false``): its known
+    entries to Python code that walks the view; to CEL, the known entries and one more of which
+    nothing is known (see :func:`to_cel`), so "every X has Y" and "no X is Z" stay unknown unless
+    a known entry decides them."""
+
+    def __init__(self, path: str, entries: list[Any]) -> None:
+        super().__init__(entries)
+        self.path = path
+
+
+#: The last element of an incomplete list's path in CEL: the entries the case does not know of.
+MORE = "[more]"
+
 Read = tuple[str, str]
 
 #: Evaluation steps one evaluation of one indicator may take. A step is one element visited by a
@@ -229,6 +243,8 @@ def to_cel(value: object, recorder: Recorder, memo: dict[int, Any] | None = None
         return unknown_error(value.path)
     if isinstance(value, UnknownEntries):
         return unknown_error(value.path)
+    if isinstance(value, PartialEntries):
+        return celtypes.ListType([*(to_cel(v, recorder, memo) for v in value), _more(value)])
     if isinstance(value, dict):
         if id(value) in memo:
             return memo[id(value)]
@@ -251,6 +267,21 @@ def to_cel(value: object, recorder: Recorder, memo: dict[int, Any] | None = None
     if value is None:
         return None
     raise TypeError(f"cannot convert {type(value).__name__} to CEL")
+
+
+def _more(value: PartialEntries) -> Any:
+    """The entries an incomplete list may hold beyond its known ones, as one element: an entry
+    of which nothing is known where the list holds entries, an unknown value where it holds
+    plain values (ids, controls)."""
+    path = f"{value.path}{MORE}"
+    if value and all(isinstance(v, dict) for v in value):
+        return SomeEntry(path)
+    return unknown_error(path)
+
+
+def is_more(value: Any) -> bool:
+    """Whether a CEL unknown stands for (a fact about) entries an incomplete list may hold."""
+    return is_unknown(value) and MORE in str(value.args[0])
 
 
 _INT64 = range(-(2**63), 2**63)

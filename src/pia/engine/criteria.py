@@ -90,9 +90,11 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
     indicators = []
     evidence_conf: list[str] = []
     for ind in criterion.indicators:
-        outcome = run.outcomes[(rubric.id, criterion.id, ind.id)]
-        refs = evidence_refs(run, outcome)
-        if outcome.truth is not Truth.UNKNOWN:
+        key = (rubric.id, criterion.id, ind.id)
+        outcome = run.outcomes[key]
+        applies = key not in run.not_applicable
+        refs = evidence_refs(run, outcome) if applies else ()
+        if applies and outcome.truth is not Truth.UNKNOWN:
             evidence_conf.extend(r.confidence for r in refs)
         indicators.append(
             IndicatorResult(
@@ -101,11 +103,12 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
                 when=ind.when,
                 effect=ind.effect,
                 weight=ind.weight,
-                state=TRUTH_VALUES[outcome.truth],
-                bearing=score.bearing(ind.effect, outcome.truth),
+                state=TRUTH_VALUES[outcome.truth] if applies else "not_applicable",
+                bearing=score.bearing(ind.effect, outcome.truth) if applies else "none",
+                applies_when=ind.applies_when,
                 caps=ind.caps,
                 evidence=refs,
-                unknown_facts=unknown_reads(run, outcome),
+                unknown_facts=unknown_reads(run, outcome) if applies else (),
             )
         )
     confidence, detail = criterion_confidence(derived.determined, evidence_conf)
@@ -155,6 +158,8 @@ def findings(criterion: Criterion, results: Sequence[IndicatorResult]) -> tuple[
     "Not established" for an unknown one. A level descriptor is never a finding."""
     out = []
     for ind, result in zip(criterion.indicators, results, strict=True):
+        if result.state == "not_applicable" or result.bearing == "none":
+            continue  # an indicator that does not apply tells nothing about the case
         if result.state == "true":
             text = ind.if_true or ind.description
         elif result.state == "false":

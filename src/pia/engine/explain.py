@@ -31,6 +31,7 @@ from pia.engine.run import prepare
 from pia.model.assessment import Assessment, CriterionResult, IndicatorResult
 from pia.model.case import Case
 from pia.model.rubric import Criterion, Rubric
+from pia.model.view import field_words
 
 _TRUTHS = {"true": Truth.TRUE, "false": Truth.FALSE, "unknown": Truth.UNKNOWN}
 _DIGITS = re.compile(r"(\d+)")
@@ -63,6 +64,14 @@ class IndicatorLine:
     """Whether the level would differ had this indicator come out the other way."""
     also_read: tuple[str, ...] = ()
     """Entries the indicator read that did not decide its state, in natural order."""
+    fields_read: tuple[str, ...] = ()
+    """For each entry of the evidence, in order, the fields read, in plain words."""
+    unknown_words: tuple[str, ...] = ()
+    """The unknown facts that decided it, in plain words (``a-mou: standing``)."""
+    state_words: str = ""
+    """The state and bearing in words: ``true (good)``, ``not applicable``."""
+    caps_label: str | None = None
+    """The title of the level it caps at, if it caps."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +86,34 @@ class Explanation:
     """Best level first, as the rubric's scale."""
     derived_from_share: str
     """The level the share alone reaches, before caps (and ``unknown`` if nothing is settled)."""
+    best_case_label: str
+    """The title of the level the criterion would reach if every unknown went well."""
     indicators: tuple[IndicatorLine, ...]
     deciding_entries: frozenset[str]
     sources: tuple[str, ...]
     """Every source the indicators' evidence cites, in natural order."""
+
+
+def level_labels(rubric: Rubric) -> dict[str, str]:
+    """Level id -> its title on the rubric's scale (``partially_met`` -> ``Partially met``)."""
+    return {lv.id: lv.label for lv in rubric.scale} | {score.UNKNOWN_LEVEL: "Unknown"}
+
+
+def state_words(result: IndicatorResult) -> str:
+    """An indicator's state and bearing as a reader says them."""
+    if result.state == "not_applicable":
+        return "not applicable"
+    return f"{result.state} ({result.bearing})"
+
+
+def fact_words(fact: str) -> str:
+    """An unknown fact in plain words: ``a-mou.standing`` -> ``a-mou: standing``; a section the
+    case leaves unknown reads as the section's title."""
+    entry, dot, name = fact.rpartition(".")
+    if not dot:
+        info = Case.model_fields.get(fact)
+        return info.title if info is not None and info.title else field_words(fact)
+    return f"{entry}: {field_words(name)}"
 
 
 def find_criterion(assessment: Assessment, name: str) -> tuple[CriterionResult | None, list[str]]:
@@ -107,10 +140,12 @@ def _criterion_of(rubrics: Sequence[LoadedRubric], qualified: str) -> tuple[Rubr
 
 
 def _deciding(rubric: Rubric, criterion: Criterion, result: CriterionResult) -> set[str]:
-    truths = {i.id: _TRUTHS[i.state] for i in result.indicators}
+    truths = {i.id: _TRUTHS[i.state] for i in result.indicators if i.state in _TRUTHS}
     level = score.criterion_level(rubric, criterion, truths).level
     out: set[str] = set()
     for ind in result.indicators:
+        if ind.id not in truths:
+            continue  # does not apply: it decides nothing
         others = {
             Truth.TRUE: (Truth.FALSE,),
             Truth.FALSE: (Truth.TRUE,),
@@ -156,7 +191,7 @@ def explain_criterion(
         if case is not None
         else {}
     )
-    total = sum(i.weight for i in result.indicators)
+    total = sum(i.weight for i in result.indicators if i.bearing != "none")
     good = sum(i.weight for i in result.indicators if i.bearing == "good")
     unknown = sum(i.weight for i in result.indicators if i.bearing == "unknown")
     from_share = (
@@ -172,14 +207,19 @@ def explain_criterion(
         for lv in rubric.scale
     )
     deciding = _deciding(rubric, criterion, result)
+    labels = level_labels(rubric)
     lines = tuple(
         IndicatorLine(
             i,
-            i.weight / total if total else 0.0,
+            i.weight / total if total and i.bearing != "none" else 0.0,
             i.id in deciding,
             tuple(
                 sorted(read.get(i.id, frozenset()) - {e.entry for e in i.evidence}, key=natural_key)
             ),
+            tuple(", ".join(field_words(f) for f in e.fields) for e in i.evidence),
+            tuple(fact_words(f) for f in i.unknown_facts),
+            state_words(i),
+            labels.get(i.caps, i.caps) if i.caps else None,
         )
         for i in result.indicators
     )
@@ -195,6 +235,7 @@ def explain_criterion(
         unknown_weight=unknown,
         thresholds=thresholds,
         derived_from_share=from_share,
+        best_case_label=labels.get(result.best_case_level, "Unknown"),
         indicators=lines,
         deciding_entries=entries,
         sources=tuple(sorted(sources, key=natural_key)),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pia.cel.evaluate import Outcome, evaluate
+from pia.cel.evaluate import Compiled, Outcome, evaluate
 from pia.cel.rubric import LoadedRubric, too_costly
 from pia.cel.values import CostExceeded, Recorder, TracedMap, Truth, to_cel
 from pia.engine.view import build_view
@@ -51,12 +51,16 @@ class Run:
     outcomes: dict[tuple[str, str, str], Outcome] = field(default_factory=dict)
     #: entry id -> sources of the status in force on the date (flows, safeguards, authorities)
     status_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: indicators whose ``applies_when`` is false on this case: they do not count
+    not_applicable: set[tuple[str, str, str]] = field(default_factory=set)
 
     def truths(self, rubric: Rubric, criterion: Criterion) -> dict[str, Truth]:
-        """Indicator id -> truth, for one criterion of one rubric."""
+        """Indicator id -> truth, for one criterion of one rubric; an indicator that does not
+        apply to the case is left out."""
         return {
             ind.id: self.outcomes[(rubric.id, criterion.id, ind.id)].truth
             for ind in criterion.indicators
+            if (rubric.id, criterion.id, ind.id) not in self.not_applicable
         }
 
     def evaluate_all(self) -> None:
@@ -68,13 +72,18 @@ class Run:
             for criterion in loaded.rubric.criteria:
                 for ind in criterion.indicators:
                     compiled = loaded.compiled[(criterion.id, ind.id)]
-                    outcome = by_source.get(compiled.source)
-                    if outcome is None:
-                        try:
-                            outcome = evaluate(compiled, self.activation, self.recorder)
-                        except CostExceeded as exc:
-                            raise too_costly(loaded, criterion.id, ind.id, exc) from None
-                        by_source[compiled.source] = outcome
+                    outcome = self._evaluate_once(loaded, criterion, ind.id, compiled, by_source)
+                    applies = loaded.applies.get((criterion.id, ind.id))
+                    if applies is not None and outcome.error is None:
+                        condition = self._evaluate_once(
+                            loaded, criterion, ind.id, applies, by_source
+                        )
+                        if condition.error is not None:
+                            outcome = condition
+                        else:
+                            outcome, applicable = with_applicability(outcome, condition)
+                            if not applicable:
+                                self.not_applicable.add((loaded.rubric.id, criterion.id, ind.id))
                     if outcome.error is not None:
                         line, col = loaded.positions[(criterion.id, ind.id)]
                         problems.append(
@@ -91,6 +100,36 @@ class Run:
                     self.outcomes[(loaded.rubric.id, criterion.id, ind.id)] = outcome
         if problems:
             raise DiagnosticError(problems)
+
+    def _evaluate_once(
+        self,
+        loaded: LoadedRubric,
+        criterion: Criterion,
+        indicator: str,
+        compiled: Compiled,
+        by_source: dict[str, Outcome],
+    ) -> Outcome:
+        outcome = by_source.get(compiled.source)
+        if outcome is None:
+            try:
+                outcome = evaluate(compiled, self.activation, self.recorder)
+            except CostExceeded as exc:
+                raise too_costly(loaded, criterion.id, indicator, exc) from None
+            by_source[compiled.source] = outcome
+        return outcome
+
+
+def with_applicability(outcome: Outcome, condition: Outcome) -> tuple[Outcome, bool]:
+    """An indicator's outcome given its ``applies_when``, and whether it applies. False: it does
+    not apply (its own outcome is kept for the trace). Unknown: it may not apply, so a false
+    indicator is unknown (a true one stands: what it found exists either way). The condition's
+    reads join the indicator's, so settling them in the sensitivity analysis reaches it."""
+    if condition.truth is Truth.FALSE:
+        return outcome, False
+    reads = outcome.reads | condition.reads
+    if condition.truth is Truth.UNKNOWN and outcome.truth is Truth.FALSE:
+        return Outcome(Truth.UNKNOWN, reads, evidence=condition.evidence), True
+    return Outcome(outcome.truth, reads, outcome.error, outcome.evidence), True
 
 
 def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:

@@ -74,10 +74,13 @@ def criterion_level(
     rubric: Rubric, criterion: Criterion, truths: Mapping[str, Truth]
 ) -> LevelResult:
     """A criterion's level, share, best-case level and caps from its indicators' truths."""
-    total = sum(ind.weight for ind in criterion.indicators)
+    applicable = [ind for ind in criterion.indicators if ind.id in truths]
+    total = sum(ind.weight for ind in applicable)
     good = unknown = 0.0
     caps: list[str] = []
-    for ind in criterion.indicators:
+    if not applicable:  # no indicator applies to the case: nothing to judge by
+        return LevelResult(UNKNOWN_LEVEL, 0.0, UNKNOWN_LEVEL, (), 0.0)
+    for ind in applicable:
         b = bearing(ind.effect, truths[ind.id])
         if b == "good":
             good += ind.weight
@@ -94,11 +97,11 @@ def criterion_level(
     if unknown == total:
         return LevelResult(UNKNOWN_LEVEL, 0.0, level_for_share(rubric, 1.0), (), 0.0)
     level = level_for_share(rubric, share)
-    cap_levels = [ind.caps for ind in criterion.indicators if ind.id in caps and ind.caps]
+    cap_levels = [ind.caps for ind in applicable if ind.id in caps and ind.caps]
     for cap in cap_levels:
         level = worse_level(rubric, level, cap)
     best = level_for_share(rubric, (good + unknown) / total)
-    for ind in criterion.indicators:
+    for ind in applicable:
         if ind.id in caps and ind.caps and truths[ind.id] is Truth.TRUE:
             best = worse_level(rubric, best, ind.caps)
     return LevelResult(level, share, best, tuple(caps), determined)
@@ -191,6 +194,11 @@ SCORING_RULES: tuple[str, ...] = (
     "the level at or below that cap. When every indicator is unknown the level is unknown (worth "
     "nothing), not the worst level. A capping indicator that is unknown caps too: a fact turning "
     "unknown never raises a level.",
+    "Indicators that do not apply: An indicator with an applies_when condition that is false on "
+    "the case (an agreement between parties, where the case shows no disclosure to another "
+    "party) does not apply: it is shown as not applicable, gives no finding, and its weight "
+    "leaves the criterion. Where the condition is unknown, a false indicator reads as unknown "
+    "(it may not apply).",
     "One governing level per criterion: The level the indicators give governs, unless the case "
     "gives an assessor judgment on the rubric's scale, which then governs with its rationale and "
     "sources, from the case's as_of date on; the derived level stays beside it as the check. A "

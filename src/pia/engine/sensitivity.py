@@ -30,7 +30,7 @@ from pia.cel.values import CostExceeded, Memo, SomeEntry, Truth, to_cel, unknown
 from pia.engine import score
 from pia.engine.criteria import fact_name, fact_of, governing_level
 from pia.engine.risks import risk_result, safeguard_statuses
-from pia.engine.run import ROOT, Run
+from pia.engine.run import ROOT, Run, with_applicability
 from pia.model.assessment import Change, Direction, Movement, SensitivityItem
 from pia.model.case import Case
 from pia.model.entries import entries_by_id, entry_label
@@ -151,6 +151,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     where = _where_to_look_index(run.case)
     better = _orders(run)
     memo = _record_memo(run, {key for keys in readers_of.values() for key in keys}, compiled_of)
+    titles = _titles(run)
     items = []
     try:
         for entry, field, kind in facts:
@@ -188,12 +189,12 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                 levels = _levels(run, truths, base_levels)
                 ratings = _ratings(run, levels)
                 moved_criteria = tuple(
-                    Change(id=cid, before=base_levels[cid], after=levels[cid])
+                    _change(cid, base_levels[cid], levels[cid], titles)
                     for cid in base_levels
                     if levels[cid] != base_levels[cid]
                 )
                 moved_ratings = tuple(
-                    Change(id=rid, before=base_ratings[rid], after=ratings[rid])
+                    _change(rid, base_ratings[rid], ratings[rid], titles)
                     for rid in base_ratings
                     if ratings[rid] != base_ratings[rid]
                 )
@@ -205,9 +206,7 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
                         if entry in risk.mitigations:
                             level = risk_result(run, i, statuses).residual_level
                             if level != base_risks[risk.id]:
-                                moved.append(
-                                    Change(id=risk.id, before=base_risks[risk.id], after=level)
-                                )
+                                moved.append(_change(risk.id, base_risks[risk.id], level, titles))
                     moved_risks = tuple(moved)
                 if moved_criteria or moved_ratings or moved_risks:
                     outcomes.append(
@@ -324,12 +323,22 @@ def _record_memo(
     memo = Memo()
     run.recorder.memo = memo
     seen: set[int] = set()
+    applies_of = _applies_index(run)
     for key in sorted(keys):
-        compiled = compiled_of[key]
-        if id(compiled) not in seen:
-            seen.add(id(compiled))
-            _evaluate(run, key, compiled)
+        for compiled in (compiled_of[key], applies_of.get(key)):
+            if compiled is not None and id(compiled) not in seen:
+                seen.add(id(compiled))
+                _evaluate(run, key, compiled)
     return memo
+
+
+def _applies_index(run: Run) -> dict[IndicatorKey, Compiled]:
+    """Indicator -> its compiled ``applies_when``, for the indicators that have one."""
+    return {
+        (loaded.rubric.id, cid, iid): compiled
+        for loaded in run.rubrics
+        for (cid, iid), compiled in loaded.applies.items()
+    }
 
 
 def _evaluate(run: Run, key: IndicatorKey, compiled: Compiled) -> Outcome:
@@ -353,29 +362,48 @@ def _can_move(run: Run, key: tuple[str, str, str], kind: str) -> bool:
     already true or false. Only unknown indicators need evaluating again, plus any that ask
     ``known(...)`` (which turns true once a fact is settled). A disputed fact is a stated value,
     so every indicator that read it may move."""
+    if key in run.not_applicable and kind != "disputed":
+        return False  # a condition already false stays false, whatever the unknowns turn out
     if kind == "disputed" or run.outcomes[key].truth is Truth.UNKNOWN:
         return True
     loaded = next(lr for lr in run.rubrics if lr.rubric.id == key[0])
+    if (key[1], key[2]) in loaded.applies:
+        return True  # a true indicator that may not apply moves when the condition is settled
     return "known(" in loaded.compiled[(key[1], key[2])].source
 
 
 def _reevaluate_all(
     run: Run, keys: list[IndicatorKey], compiled_of: dict[IndicatorKey, Compiled]
-) -> dict[IndicatorKey, Truth]:
-    """Evaluate the given indicators again; the same CEL text is evaluated once."""
-    by_source: dict[str, Truth] = {}
-    out = {}
+) -> dict[IndicatorKey, Truth | None]:
+    """Evaluate the given indicators again, each with its ``applies_when`` where it has one;
+    the same CEL text is evaluated once. None: the indicator does not apply."""
+    by_source: dict[str, Outcome] = {}
+    out: dict[IndicatorKey, Truth | None] = {}
+    applies_of = _applies_index(run)
     for key in keys:
-        compiled = compiled_of[key]
-        if compiled.source not in by_source:
-            by_source[compiled.source] = _evaluate(run, key, compiled).truth
-        out[key] = by_source[compiled.source]
+        outcome = _evaluate_cached(run, key, compiled_of[key], by_source)
+        condition = applies_of.get(key)
+        if condition is None:
+            out[key] = outcome.truth
+            continue
+        combined, applicable = with_applicability(
+            outcome, _evaluate_cached(run, key, condition, by_source)
+        )
+        out[key] = combined.truth if applicable else None
     return out
+
+
+def _evaluate_cached(
+    run: Run, key: IndicatorKey, compiled: Compiled, by_source: dict[str, Outcome]
+) -> Outcome:
+    if compiled.source not in by_source:
+        by_source[compiled.source] = _evaluate(run, key, compiled)
+    return by_source[compiled.source]
 
 
 def _levels(
     run: Run,
-    overrides: dict[IndicatorKey, Truth] | None = None,
+    overrides: dict[IndicatorKey, Truth | None] | None = None,
     base: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Every criterion's governing level (:func:`pia.engine.criteria.governing_level`); with
@@ -391,10 +419,41 @@ def _levels(
             truths = run.truths(rubric, criterion)
             for key, truth in (overrides or {}).items():
                 if key[0] == rubric.id and key[1] == criterion.id:
-                    truths[key[2]] = truth
+                    if truth is None:
+                        truths.pop(key[2], None)  # settled so that it does not apply
+                    else:
+                        truths[key[2]] = truth
             derived = score.criterion_level(rubric, criterion, truths).level
             out[f"{rubric.id}.{criterion.id}"] = governing_level(run, rubric, criterion, derived)[0]
     return out
+
+
+def _titles(run: Run) -> dict[str, dict[str, str]]:
+    """Result id (a criterion, a rubric, a risk) -> the title of each level, band or risk level
+    it can take, so a movement reads "Partially met -> Not met", not level ids."""
+    out: dict[str, dict[str, str]] = {}
+    unknown = {score.UNKNOWN_LEVEL: "Unknown"}
+    for loaded in run.rubrics:
+        rubric = loaded.rubric
+        levels = {lv.id: lv.label for lv in rubric.scale} | unknown
+        for criterion in rubric.criteria:
+            out[f"{rubric.id}.{criterion.id}"] = levels
+        out[rubric.id] = {b.id: b.label for b in rubric.bands} | unknown
+    risk_words = {level: level.capitalize() for row in score.RISK_MATRIX for level in row}
+    for risk in run.case.risks:
+        out[risk.id] = risk_words
+    return out
+
+
+def _change(ident: str, before: str, after: str, titles: dict[str, dict[str, str]]) -> Change:
+    words = titles.get(ident, {})
+    return Change(
+        id=ident,
+        before=before,
+        after=after,
+        before_label=words.get(before, before),
+        after_label=words.get(after, after),
+    )
 
 
 def _ratings(run: Run, levels: dict[str, str]) -> dict[str, str]:

@@ -7,6 +7,8 @@ The view is plain data (dicts, lists, scalars) built from the validated case:
   leaves out (the open-world rule, :mod:`pia.model.facts`), and so does a joined list whose ids
   are unknown;
 - entries dated after the assessment date are left out (a ruling of 2026 does not exist in 2025);
+  so are remedies (``redress``) whose ``until`` has passed; a notice stays, with ``in_force``
+  saying whether its period holds (unknown when its ``since`` is unknown);
 - dated histories (a flow's, a safeguard's status, an authority's standing) are resolved to the
   ``status`` in force on the date, and the history up to it is kept under ``history``. Of the
   statuses holding on the date, the one that began last wins; an undated one holds from the
@@ -21,10 +23,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pia.cel.values import Unknown, UnknownEntries
+from pia.cel.values import PartialEntries, Unknown, UnknownEntries
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.common import UNKNOWN, partial_start
-from pia.model.view import ENTRY_DATES, HISTORIES, JOINS
+from pia.model.facts import KNOWN_KEY, is_partial_form
+from pia.model.view import ENTRY_DATES, ENTRY_PERIODS, HISTORIES, JOINS
 
 
 def holds_on(since: str | None, until: str | None, day: date) -> bool:
@@ -50,6 +53,9 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
         if name == "id":
             continue  # the root is not an entry: reads of case.<section> are not evidence
         value = dumped[Case.model_fields[name].alias or name]
+        partial = is_partial_form(value)
+        if partial:
+            value = value[KNOWN_KEY]
         if value == UNKNOWN:
             view[name] = UnknownEntries(name)
         elif name in ID_SECTIONS or name == "timeline":
@@ -57,6 +63,8 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
             if name in HISTORIES:
                 view[name] = [_resolve(name, e, day) for e in view[name]]
                 view[name] = [e for e in view[name] if e is not None]
+            if partial:
+                view[name] = PartialEntries(name, view[name])
         elif name == "judgments":
             continue
         else:
@@ -65,8 +73,20 @@ def build_view(case: Case, day: date) -> dict[str, Any]:
     for suit in _entries(view, "litigation"):
         suit["rulings"] = [r for r in suit["rulings"] if _date_ok(r.get("date"), day)]
     for entry in _entries(view, "notice"):
-        entry["in_force"] = holds_on(entry.get("since"), entry.get("until"), day)
+        entry["in_force"] = _in_force(entry, day)
     return view
+
+
+def _in_force(entry: dict[str, Any], day: date) -> Any:
+    """Whether an entry's since/until period holds on ``day``: unknown when its ``since`` is
+    unknown, unless its ``until`` has already passed."""
+    until = _plain(entry.get("until"))
+    since = entry.get("since")
+    if isinstance(since, Unknown):
+        if until is not None and partial_start(until) <= day:
+            return False
+        return Unknown(f"{_path('notice', entry)}.in_force")
+    return holds_on(_plain(since), until, day)
 
 
 def _resolve_joins(view: dict[str, Any]) -> None:
@@ -82,7 +102,10 @@ def _resolve_joins(view: dict[str, Any]) -> None:
             if isinstance(ids, Unknown):
                 entry[name] = Unknown(f"{_path(section, entry)}.{id_field}")
             else:
-                entry[name] = [index[target][i] for i in ids or [] if i in index[target]]
+                joined = [index[target][i] for i in ids or [] if i in index[target]]
+                partial = isinstance(ids, PartialEntries)
+                path = f"{_path(section, entry)}.{name}"
+                entry[name] = PartialEntries(path, joined) if partial else joined
 
 
 def _entries(view: dict[str, Any], section: str) -> list[dict[str, Any]]:
@@ -100,7 +123,10 @@ def _exists_on(section: str, entry: dict[str, Any], day: date) -> bool:
     if field is not None and not _date_ok(entry.get(field), day):
         return False
     since = entry.get("since")
-    return not (isinstance(since, str) and not started_by(since, day))
+    if isinstance(since, str) and not started_by(since, day):
+        return False
+    until = entry.get("until")
+    return not (section in ENTRY_PERIODS and isinstance(until, str) and started_by(until, day))
 
 
 def _entry(section: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +208,8 @@ def _mark(value: Any, path: str) -> Any:
     """Replace every ``unknown`` string by an :class:`Unknown` carrying its path."""
     if isinstance(value, str):
         return Unknown(path) if value == UNKNOWN else value
+    if is_partial_form(value):
+        return PartialEntries(path, _mark(value[KNOWN_KEY], path))
     if isinstance(value, dict):
         return {k: _mark(v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, list):

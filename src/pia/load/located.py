@@ -32,6 +32,7 @@ from pia.model.diagnostics import (
     Diagnostic,
     DiagnosticError,
 )
+from pia.model.facts import KNOWN_KEY
 
 try:  # The PyPI wheel ships libyaml; fall back to the pure-Python parser if it is missing.
     from yaml import CSafeLoader as _Loader
@@ -83,6 +84,7 @@ class Located:
     def value_at(self, loc: DataPath) -> Position:
         """Position of the deepest part of ``loc`` present in the file (missing fields and union
         tags are not in the YAML, so the longest existing prefix is the best place to point)."""
+        loc = self.in_file(loc)
         for end in range(len(loc), -1, -1):
             pos = self.values.get(loc[:end])
             if pos is not None:
@@ -90,7 +92,23 @@ class Located:
         return Position(1, 1)
 
     def key_at(self, loc: DataPath) -> Position:
+        loc = self.in_file(loc)
         return self.keys.get(loc) or self.value_at(loc)
+
+    def in_file(self, loc: DataPath) -> DataPath:
+        """``loc`` as the file spells it: the models index an incomplete list's entries as a
+        list's (``flows[0].authorities[1]``), the file under its ``known`` key
+        (``flows[0].authorities.known[1]``)."""
+        real: list[str | int] = []
+        for part in loc:
+            if (
+                isinstance(part, int)
+                and (*real, part) not in self.values
+                and (*real, KNOWN_KEY, part) in self.values
+            ):
+                real.append(KNOWN_KEY)
+            real.append(part)
+        return tuple(real)
 
 
 #: libyaml's (context, problem) -> plain words, whether to point at where the construct began

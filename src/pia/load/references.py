@@ -11,6 +11,7 @@ from pia.model.case import ID_SECTIONS, Case, Ruling
 from pia.model.common import UNKNOWN, Ref
 from pia.model.diagnostics import DANGLING_REFERENCE, DUPLICATE_ID, WRONG_KIND, Diagnostic
 from pia.model.entries import RULINGS, declared_entries
+from pia.model.facts import KNOWN_KEY
 from pia.model.introspect import item_type, ref_fields, types_at, unwrap
 
 
@@ -87,6 +88,8 @@ def raw_reference_diagnostics(located: Located) -> list[Diagnostic]:
 
 
 def _items(value: object) -> Iterator[tuple[int, dict[str, object]]]:
+    if isinstance(value, dict) and isinstance(value.get(KNOWN_KEY), list):
+        value = value[KNOWN_KEY]  # an incomplete list: paths are read as the models give them
     if isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, dict):
@@ -113,6 +116,8 @@ def _raw_refs(node: object, path: DataPath) -> Iterator[tuple[DataPath, str, str
         if not isinstance(key, str):
             continue
         kind, is_list = refs.get(key, ("", False))
+        if kind and is_list and isinstance(value, dict) and isinstance(value.get(KNOWN_KEY), list):
+            value = value[KNOWN_KEY]  # an incomplete list of references
         if not kind:
             yield from _raw_refs(value, (*path, key))
         elif isinstance(value, str) and value != UNKNOWN and not is_list:

@@ -19,6 +19,7 @@ from pia.model.diagnostics import (
     Diagnostic,
     DiagnosticError,
 )
+from pia.model.facts import KNOWN_KEY
 from pia.model.introspect import (
     field_info,
     fields_at,
@@ -115,6 +116,8 @@ def _data_loc(loc: tuple[int | str, ...], located: Located) -> DataPath:
         candidate = (*real, part)
         if candidate in located.values or candidate in located.keys:
             real.append(part)
+        elif isinstance(part, int) and (*real, KNOWN_KEY, part) in located.values:
+            real.extend((KNOWN_KEY, part))  # an entry of an incomplete list
         elif isinstance(part, str) and not _exists(located.data, tuple(real)):
             break
     return tuple(real)

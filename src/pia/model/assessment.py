@@ -36,9 +36,14 @@ class IndicatorResult(Model):
     when: str
     effect: Literal["supports", "undermines"]
     weight: float
-    state: TruthValue
-    #: good: counts toward meeting the criterion; bad: against it; unknown: neither
-    bearing: Literal["good", "bad", "unknown"]
+    state: TruthValue | Literal["not_applicable"] = Field(
+        description="true, false or unknown; not_applicable when the indicator's applies_when "
+        "is false on the case (its weight then leaves the criterion)."
+    )
+    #: good: counts toward meeting the criterion; bad: against it; unknown: neither; none: the
+    #: indicator does not apply
+    bearing: Literal["good", "bad", "unknown", "none"]
+    applies_when: str | None = None
     caps: str | None = None
     evidence: tuple[EvidenceRef, ...]
     unknown_facts: tuple[str, ...] = ()
@@ -221,6 +226,8 @@ class Change(Model):
     id: str
     before: str
     after: str
+    before_label: str = Field(default="", description="``before`` as the rubric titles it.")
+    after_label: str = Field(default="", description="``after`` as the rubric titles it.")
 
 
 Direction = Literal["improves", "worsens", "mixed"]

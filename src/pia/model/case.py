@@ -63,8 +63,10 @@ class Source(Model):
     date: PartialDate | Literal["unknown"] = Field(description="Publication date, or unknown.")
     url: Text | None = None
     kind: SourceKind
-    reliability: Literal["high", "medium", "low"] = Field(
-        default="medium", description="The analyst's view of how far the source can be trusted."
+    reliability: Literal["high", "medium", "low", "unknown"] = Field(
+        default="unknown",
+        description="The analyst's view of how far the source can be trusted; unknown (the "
+        "default) until someone has judged it: no default states a judgment.",
     )
     mirror_of: SourceRef | None = Field(
         default=None,
@@ -448,7 +450,11 @@ class Flow(Sourced, Dated):
     volume: tuple[Figure, ...] = ()
     bulk: Tri = Field(description="Whole files of people rather than case-by-case requests.")
     automated_matching: Tri = "unknown"
-    status: tuple[FlowState, ...] = Field(default=(), description="Dated status history.")
+    status: tuple[FlowState, ...] = Field(
+        default=(),
+        description="Dated status history. A flow with neither a status nor a `since` is not "
+        "shown to have carried data: rubrics read its `occurred` as unknown.",
+    )
 
 
 class Purpose(Sourced):
@@ -644,12 +650,29 @@ class Oversight(Sourced):
     id: Id
     body: PartyRef
     kind: Literal[
-        "audit", "inspection", "inquiry", "hearing", "letter", "report", "review", "litigation"
-    ]
+        "audit",
+        "inspection",
+        "inquiry",
+        "hearing",
+        "letter",
+        "report",
+        "review",
+        "litigation",
+        "unknown",
+    ] = Field(
+        description="What the activity is. Whether it produced a report is said apart, in "
+        "`report`: an audit that published a report is an audit with report: published."
+    )
     independent: bool = Field(description="Whether the body is independent of the parties.")
     activity: Text
     date: PartialDate | Literal["unknown"]
     outcome: Literal["requested", "ongoing", "completed", "refused", "unknown"]
+    report: Literal["published", "issued", "none", "unknown"] = Field(
+        default="unknown",
+        description="Whether the activity produced a written report: published (public), issued "
+        "(to the parties or a legislature, not public), none, or unknown. An entry of kind "
+        "report is a report whatever this says.",
+    )
     findings: tuple[Text | OversightFinding, ...] = Field(
         default=(),
         description="What the body found: sentences, or {statement, sources, confidence} where "
@@ -674,6 +697,9 @@ class Retention(Sourced):
 
 
 class Notice(Sourced, Dated):
+    """A notice to the people concerned or the public, in force from ``since`` (which may be
+    ``unknown``: the notice exists, its date is not established) until ``until``."""
+
     ref_kind: ClassVar[str] = "notice"
     label_field: ClassVar[str] = "statement"
 
@@ -693,9 +719,18 @@ class Notice(Sourced, Dated):
     covers: OpenList[FlowRef] = Field(
         default=UNKNOWN_LIST, description="The flows the notice describes."
     )
+    since: PartialDate | Literal["unknown"] | None = Field(
+        default=None,
+        description="First date the notice is in force; unknown where the sources do not date "
+        "it (its being in force on a date is then unknown, unless `until` has passed).",
+    )
 
 
-class Redress(Sourced):
+class Redress(Sourced, Dated):
+    """A remedy or sanction. Dated like other facts: it exists for the assessment only from
+    ``since`` (a remedy created later does not help before it) until ``until`` (a remedy
+    withdrawn is gone); ``since`` may be ``unknown``."""
+
     ref_kind: ClassVar[str] = "redress"
     label_field: ClassVar[str] = "mechanism"
 
@@ -716,6 +751,11 @@ class Redress(Sourced):
         "criminal penalty) a sanction that applies to wrongful disclosure in this arrangement."
     )
     used: Tri = Field(default="unknown", description="Whether anyone is known to have used it.")
+    since: PartialDate | Literal["unknown"] | None = Field(
+        default=None,
+        description="First date the remedy or sanction applies; unknown where the sources do not "
+        "date it; left out when it applies throughout.",
+    )
 
 
 class DataQuality(Sourced):

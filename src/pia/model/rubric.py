@@ -72,6 +72,13 @@ class Indicator(Model):
     id: Id
     description: Text
     when: Text
+    applies_when: Text | None = Field(
+        default=None,
+        description="A CEL expression saying whether the indicator applies to the case at all "
+        "(an agreement between parties applies only where data is disclosed to another party). "
+        "False: the indicator does not apply, and its weight leaves the criterion; unknown: a "
+        "false `when` reads as unknown (it may not apply); true or left out: it applies.",
+    )
     effect: Literal["supports", "undermines"]
     weight: Weight = 1.0
     caps: Id | None = Field(

@@ -34,6 +34,11 @@ JOINS: dict[tuple[str, str], tuple[str, str]] = {
 #: Entry fields that date an entry itself: the entry does not exist before that date.
 ENTRY_DATES: dict[str, str] = {"oversight": "date", "timeline": "date", "litigation": "filed"}
 
+#: Sections whose entries exist only while their since/until period holds: a remedy created
+#: after the date, or withdrawn before it, is not there. (Every entry with a known ``since``
+#: after the date is left out; these also leave at their ``until``.)
+ENTRY_PERIODS: frozenset[str] = frozenset({"redress"})
+
 #: Fields the view adds to entries, beyond their own and the joins: (CEL type, meaning).
 VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "flows": {
@@ -73,8 +78,27 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "notice": {
         "in_force": (
-            "bool",
-            "whether the notice's since/until period holds on the assessment date",
+            "bool, or unknown",
+            "whether the notice's since/until period holds on the assessment date; unknown when "
+            "its `since` is unknown and its `until` has not passed",
         ),
     },
 }
+
+
+#: Plain words for the fields the view adds, as a reader of ``pia explain`` sees them. A joined
+#: list reads as the list of ids it is joined from; a case field reads as its own name, spaced.
+FIELD_WORDS: dict[str, str] = {
+    "history": "status history",
+    "status_confidence": "confidence in the status",
+    "status_sources": "sources of the status",
+    "status_by": "ruling that set the status",
+    "occurred": "whether it has carried data",
+    "in_force": "whether it is in force",
+} | {name: id_field for (_section, name), (id_field, _target) in JOINS.items()}
+
+
+def field_words(name: str) -> str:
+    """A view field in plain words: ``authority_entries`` -> ``authorities``, ``occurred`` ->
+    ``whether it has carried data``, ``relied_on`` -> ``relied on``."""
+    return FIELD_WORDS.get(name, name).replace("_", " ")

@@ -13,7 +13,7 @@ from pia.engine.explain import Explanation, IndicatorLine
 from pia.model.case import Source
 
 #: ANSI colours for an indicator's bearing: good, bad, unknown.
-_BEARING_STYLE = {"good": "\x1b[32m", "bad": "\x1b[31m", "unknown": "\x1b[33m"}
+_BEARING_STYLE = {"good": "\x1b[32m", "bad": "\x1b[31m", "unknown": "\x1b[33m", "none": ""}
 _RESET = "\x1b[0m"
 DECIDING = "*"
 #: Entries read without deciding an indicator are listed up to this many, then counted.
@@ -44,8 +44,8 @@ def _weight(value: float) -> str:
 def indicator_lines(expl: Explanation, line: IndicatorLine, width: int, color: bool) -> list[str]:
     ind = line.result
     mark = DECIDING if line.deciding else " "
-    caps = f", caps at {ind.caps}" if ind.caps else ""
-    state = f"{ind.state} ({ind.bearing})"
+    caps = f", caps at {line.caps_label}" if line.caps_label else ""
+    state = line.state_words
     head = (
         f"{ind.id}: {state}; {ind.effect}, weight {_weight(ind.weight)} "
         f"({percent(line.share_of_weight)} of the criterion){caps}"
@@ -57,10 +57,9 @@ def indicator_lines(expl: Explanation, line: IndicatorLine, width: int, color: b
     out += wrap(ind.description, width, "      ")
     if not ind.evidence:
         out += wrap("decided by: (no case entry)", width, "      ", "        ")
-    for e in ind.evidence:
+    for e, fields in zip(ind.evidence, line.fields_read, strict=True):
         star = DECIDING if e.entry in expl.deciding_entries else ""
-        text = (
-            f"decided by: {star}{e.entry} ({e.section}, {e.confidence}): {', '.join(e.fields)} "
+        text = f"decided by: {star}{e.entry} ({e.section}, {e.confidence}): {fields} " + (
             f"[{', '.join(e.sources)}]"
         )
         out += wrap(text, width, "      ", "        ")
@@ -69,8 +68,8 @@ def indicator_lines(expl: Explanation, line: IndicatorLine, width: int, color: b
         more = len(line.also_read) - MAX_READ
         tail = f" and {more} more" if more > 0 else ""
         out += wrap(f"also read, not deciding: {shown}{tail}", width, "      ", "        ")
-    if ind.unknown_facts:
-        out += wrap(f"unknown: {', '.join(ind.unknown_facts)}", width, "      ", "        ")
+    if line.unknown_words:
+        out += wrap(f"unknown: {'; '.join(line.unknown_words)}", width, "      ", "        ")
     return out
 
 
@@ -87,8 +86,8 @@ def explanation_lines(
     out = wrap(f"{c.id}: {c.title}", width, "", "  ")
     out += wrap(f"Question: {c.question}", width, "", "  ")
     out += wrap(
-        f"Level: {c.label} ({c.level}) as of {as_of}; share of indicator weight in good state "
-        f"{percent(c.share)}; best case if unknowns went well: {c.best_case_level}",
+        f"Level: {c.label} as of {as_of}; share of indicator weight in good state "
+        f"{percent(c.share)}; best case if unknowns went well: {expl.best_case_label}",
         width,
         "",
         "  ",

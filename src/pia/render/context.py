@@ -14,8 +14,15 @@ from typing import Any
 from pia.engine.criteria import source_order
 from pia.engine.digest import digest as make_digest
 from pia.engine.digest import primary_result
-from pia.model.assessment import Assessment, CriterionResult, Finding, Movement, Recommendation
-from pia.model.case import DECISION_WORDS, DECISIONS, ID_SECTIONS, Case
+from pia.model.assessment import (
+    Assessment,
+    CriterionResult,
+    Finding,
+    Movement,
+    Recommendation,
+    RiskResult,
+)
+from pia.model.case import DECISION_WORDS, DECISIONS, ID_SECTIONS, Case, Flow, System
 from pia.model.common import CONFIDENCE_MEANINGS
 from pia.model.diagnostics import (
     JUDGMENT_FAR_FROM_DERIVED,
@@ -23,6 +30,7 @@ from pia.model.diagnostics import (
     UNVERIFIED_MITIGATION,
 )
 from pia.model.entries import declared_entries, entry_label
+from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
@@ -247,6 +255,11 @@ def build_context(
         },
         "entry_names": _entry_names(case),
         "confidence_meanings": CONFIDENCE_MEANINGS,
+        "flow_route": {f.id: flow_route(f, case) for f in case.flows},
+        "flow_kind": {f.id: flow_kind(f) for f in case.flows},
+        "system_rows": {s.id: system_row(s, case) for s in case.systems},
+        "risk_plan": {r.id: risk_plan(r, case) for r in assessment.risks},
+        "risk_still": {r.id: risk_still(r) for r in assessment.risks},
     }
 
 
@@ -380,3 +393,113 @@ def warning_words(code: str, subject: str, assessment: Assessment) -> str:
         )
     rule = next((r for r in RULES_BY_CODE.values() if r.name == code), None)
     return rule.summary if rule is not None else code
+
+
+def _say(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _names(ids: Sequence[str], names: dict[str, str]) -> str:
+    """A list of references in names; ``unknown`` when the case leaves it unknown, ``none``
+    when it says there is none."""
+    if is_unknown_list(ids):
+        return "unknown"
+    return ", ".join(names.get(i, i) for i in ids) or "none"
+
+
+def _node_names(case: Case) -> dict[str, str]:
+    return {p.id: p.name for p in case.parties} | {s.id: s.name for s in case.systems}
+
+
+#: How a flow's direction joins its ends.
+ARROWS = {"one_way": "→", "two_way": "↔", "unknown": "→"}
+
+
+def flow_route(flow: Flow, case: Case) -> str:
+    """``IRS → Kiteworks → ICE``: the flow's ends and what it passes through, with ``↔`` for a
+    two-way flow."""
+    names = _node_names(case)
+    stops = [flow.from_, *flow.via, flow.to]
+    return f" {ARROWS[flow.direction]} ".join(names.get(i, i) for i in stops)
+
+
+def flow_kind(flow: Flow) -> str:
+    """``disclosure, one way``; each part unknown where the case leaves it unknown."""
+    kind = "kind unknown" if flow.kind == "unknown" else _say(flow.kind)
+    direction = "direction unknown" if flow.direction == "unknown" else _say(flow.direction)
+    return f"{kind}, {direction}"
+
+
+def system_row(system: System, case: Case) -> tuple[str, str, str, str, str]:
+    """(owner, operator, hosting, dated status, predecessors and successors) in words."""
+    names = _node_names(case)
+    hosting = _say(system.hosting)
+    if system.hosted_by:
+        hosting += f" ({_names(system.hosted_by, names)})"
+    history = "; ".join(
+        (f"{st.since}" if st.since else "")
+        + (f" – {st.until}" if st.until else "")
+        + (": " if st.since or st.until else "")
+        + _say(st.status)
+        for st in system.status
+    )
+    lineage = []
+    if system.predecessors:
+        lineage.append(f"replaces {_names(system.predecessors, names)}")
+    if system.successors:
+        lineage.append(f"replaced by {_names(system.successors, names)}")
+    return (
+        _names(system.owners, names),
+        _names(system.operators, names),
+        hosting,
+        history or "unknown",
+        "; ".join(lineage),
+    )
+
+
+def risk_plan(risk: RiskResult, case: Case) -> str:
+    """The treatment, owner and target the case gives a risk, in one sentence (empty when it
+    gives none)."""
+    parts = []
+    if risk.treatment and risk.treatment != "unknown":
+        parts.append(f"Treatment: {_say(risk.treatment)}")
+    if risk.owner:
+        parts.append(f"owner: {_node_names(case).get(risk.owner, risk.owner)}")
+    target = risk.target
+    if target is not None:
+        scales = ", ".join(
+            f"{name} {value}"
+            for name, value in (("likelihood", target.likelihood), ("severity", target.severity))
+            if value is not None
+        )
+        text = "target: " + (target.level or "")
+        text += f" ({scales})" if target.level and scales else scales
+        if target.by:
+            text += f" by {target.by}"
+        parts.append(text.replace(":  ", ": "))
+    if not parts:
+        return ""
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "."
+
+
+def risk_still(risk: RiskResult) -> str:
+    """For a risk whose residual level is its inherent level: what would move it, named (the
+    engine's ``if_verified``); empty for a risk that moves."""
+    if risk.residual_level != risk.inherent_level:
+        return ""
+    if risk.if_verified:
+        moves = "; ".join(
+            f"verifying {e.title} (now {_say(e.status)}) would lower it to {e.residual_level} "
+            f"(likelihood {e.residual_likelihood})"
+            for e in risk.if_verified
+        )
+        return f"Does not move: {moves}."
+    if is_unknown_list(risk.mitigations):
+        return "Does not move: the case does not establish which safeguards mitigate it."
+    if not risk.mitigations:
+        return "Does not move: no safeguard is recorded against it."
+    return (
+        "Does not move: no one of its safeguards, verified, would lower its likelihood by a "
+        "whole step."
+    )

@@ -22,7 +22,16 @@ from pia.model.assessment import (
     Recommendation,
     RiskResult,
 )
-from pia.model.case import DECISION_WORDS, DECISIONS, ID_SECTIONS, Case, Flow, System
+from pia.model.case import (
+    DECISION_WORDS,
+    DECISIONS,
+    DPIA_TRIGGERS,
+    ID_SECTIONS,
+    Case,
+    DpiaTrigger,
+    Flow,
+    System,
+)
 from pia.model.common import CONFIDENCE_MEANINGS
 from pia.model.diagnostics import (
     JUDGMENT_FAR_FROM_DERIVED,
@@ -130,6 +139,9 @@ def build_context(
             for item in getattr(d.entry, nested, ()) or ():
                 sources += list(getattr(item, "sources", ()))
         cites.add(sources, f"entry-{d.id}", section_title(d.section))
+    for _key, _label, trigger in dpia_triggers(case):
+        if trigger is not None:
+            cites.add(trigger.sources, "dpia-triggers", "DPIA triggers")
     for event in case.timeline:
         cites.add(event.sources, "timeline", "Timeline")
     for result in assessment.rubrics:
@@ -260,6 +272,10 @@ def build_context(
         "system_rows": {s.id: system_row(s, case) for s in case.systems},
         "risk_plan": {r.id: risk_plan(r, case) for r in assessment.risks},
         "risk_still": {r.id: risk_still(r) for r in assessment.risks},
+        "dpia_triggers": dpia_triggers(case),
+        "dpia_trigger_count": sum(
+            t is not None and t.applies is True for _, _, t in dpia_triggers(case)
+        ),
     }
 
 
@@ -503,3 +519,13 @@ def risk_still(risk: RiskResult) -> str:
         "Does not move: no one of its safeguards, verified, would lower its likelihood by a "
         "whole step."
     )
+
+
+def dpia_triggers(case: Case) -> list[tuple[str, str, DpiaTrigger | None]]:
+    """(key, name, what the case says or None) for each of the EDPB's nine criteria, in the
+    guidelines' order; None is a criterion the case leaves unknown."""
+    given = case.dpia_triggers
+    return [
+        (key, label, getattr(given, key) if given is not None else None)
+        for key, label in DPIA_TRIGGERS.items()
+    ]

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from pia.model.assessment import Assessment
 from pia.model.case import Case
 from pia.model.diagnostics import printable
+from pia.render.wording import figure_text, long_date, tri_text, words
 
 
 def _parser() -> MarkdownIt:
@@ -81,8 +82,6 @@ class _Report:
     template lays out): it selects and ranks nothing itself."""
 
     def __init__(self, ctx: dict[str, Any]) -> None:
-        from pia.render.html import figure_text, long_date, tri_text, words
-
         self.ctx = ctx
         self.a: Assessment = ctx["a"]
         self.case: Case = ctx["case"]
@@ -171,6 +170,30 @@ class _Report:
             self.add(*(f"- {_para(item)}" for item in case.limitations), "")
         if case.knowledge_cutoff:
             self.add(_para(case.knowledge_cutoff.statement), "")
+        if section.triggers:
+            self.triggers()
+
+    def triggers(self) -> None:
+        ctx = self.ctx
+        count = ctx["dpia_trigger_count"]
+        self.add("### Why a DPIA: the EDPB criteria", "")
+        self.add(
+            "The EDPB's guidelines on data protection impact assessment (WP248 rev.01) list "
+            "nine criteria of processing likely to result in a high risk; in most cases a DPIA "
+            f"is expected where two or more apply. {count} of the nine apply on the case's "
+            "sources"
+            + ("; a criterion the case does not answer is unknown." if count < 9 else "."),
+            "",
+        )
+        rows = [
+            (
+                (label, self.tri(t.applies), t.basis + _cites(t.sources, 6) + _conf(t.confidence))
+                if t is not None
+                else (label, "unknown", "The case does not say.")
+            )
+            for _key, label, t in ctx["dpia_triggers"]
+        ]
+        self.add(*_table(("Criterion", "Applies", "Why, and sources"), rows), "")
 
     def kind_overview(self, section: Any) -> None:
         for name in section.facts:

@@ -214,6 +214,8 @@ class DpiaTriggers(Model):
     )
 
 
+RiskRef = Annotated[str, _Ref("risk")]
+
 ActionStatus = Literal["planned", "in_progress", "done", "abandoned", "unknown"]
 
 
@@ -230,10 +232,11 @@ class Action(Sourced):
     )
     due: PartialDate | Literal["unknown"] = Field(default="unknown", description="Due date.")
     status: ActionStatus = "unknown"
-    risks: tuple[EntryRef, ...] = Field(default=(), description="Ids of the risks it answers.")
+    risks: tuple[RiskRef, ...] = Field(default=(), description="Ids of the risks it answers.")
     criteria: tuple[Text, ...] = Field(
         default=(),
-        description="Criteria it answers, as <rubric>.<criterion> (such as fipps.security).",
+        description="Criteria it answers, as <rubric>.<criterion> (such as fipps.security); "
+        "each must name a criterion of a rubric the case is assessed against.",
     )
 
 

@@ -95,12 +95,13 @@ def render_report(
     internal error)."""
     from pia.cel.rubric import load_rubrics
     from pia.engine import assess
-    from pia.load.case import load_case_file
+    from pia.load.case import check_criterion_references, load_case_file
     from pia.render.html import render_html
 
     try:
         case_file = load_case_file(case_path)
         loaded = load_rubrics(rubrics)
+        check_criterion_references(case_file, [r.rubric for r in loaded])
         assessment = assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
         html_text = render_html(
             assessment, case_file.case, rubrics=loaded, profile=profile, paper=paper, csp=False

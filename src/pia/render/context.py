@@ -499,26 +499,33 @@ def risk_plan(risk: RiskResult, case: Case) -> str:
     return sentence[:1].upper() + sentence[1:] + "."
 
 
+def _or(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def risk_still(risk: RiskResult) -> str:
-    """For a risk whose residual level is its inherent level: what would move it, named (the
-    engine's ``if_verified``); empty for a risk that moves."""
+    """For a risk whose residual level is its inherent level: what would move it, naming each
+    safeguard whose verification would lower its likelihood and to what (the engine's
+    ``if_verified``); empty for a risk whose level moves."""
     if risk.residual_level != risk.inherent_level:
         return ""
+    lead = "Its level does not move"
     if risk.if_verified:
+        outcomes: dict[tuple[int, str], list[str]] = {}
+        for e in risk.if_verified:
+            outcomes.setdefault((e.residual_likelihood, e.residual_level), []).append(e.title)
         moves = "; ".join(
-            f"verifying {e.title} (now {_say(e.status)}) would lower it to {e.residual_level} "
-            f"(likelihood {e.residual_likelihood})"
-            for e in risk.if_verified
+            ("verifying " if len(names) == 1 else "verifying any one of ")
+            + _or(names)
+            + f" would lower its likelihood to {likelihood} ({level})"
+            for (likelihood, level), names in outcomes.items()
         )
-        return f"Does not move: {moves}."
+        return f"{lead}: {moves}."
     if is_unknown_list(risk.mitigations):
-        return "Does not move: the case does not establish which safeguards mitigate it."
+        return f"{lead}: the case does not establish which safeguards mitigate it."
     if not risk.mitigations:
-        return "Does not move: no safeguard is recorded against it."
-    return (
-        "Does not move: no one of its safeguards, verified, would lower its likelihood by a "
-        "whole step."
-    )
+        return f"{lead}: no safeguard is recorded against it."
+    return f"{lead}, and verifying any one of its safeguards would not lower its likelihood."
 
 
 def dpia_triggers(case: Case) -> list[tuple[str, str, DpiaTrigger | None]]:

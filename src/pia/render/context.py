@@ -446,19 +446,22 @@ def flow_kind(flow: Flow) -> str:
     return f"{kind}, {direction}"
 
 
+def _period(since: object, until: object) -> str:
+    """``2023-09 – 2024-03: ``, ``from 2023-09: ``, ``until 2024-03: `` or nothing."""
+    if since and until:
+        return f"{since} – {until}: "
+    if since:
+        return f"from {since}: "
+    return f"until {until}: " if until else ""
+
+
 def system_row(system: System, case: Case) -> tuple[str, str, str, str, str]:
     """(owner, operator, hosting, dated status, predecessors and successors) in words."""
     names = _node_names(case)
     hosting = _say(system.hosting)
     if system.hosted_by:
         hosting += f" ({_names(system.hosted_by, names)})"
-    history = "; ".join(
-        (f"{st.since}" if st.since else "")
-        + (f" – {st.until}" if st.until else "")
-        + (": " if st.since or st.until else "")
-        + _say(st.status)
-        for st in system.status
-    )
+    history = "; ".join(_period(st.since, st.until) + _say(st.status) for st in system.status)
     lineage = []
     if system.predecessors:
         lineage.append(f"replaces {_names(system.predecessors, names)}")

@@ -269,6 +269,7 @@ def build_context(
         "confidence_meanings": CONFIDENCE_MEANINGS,
         "flow_route": {f.id: flow_route(f, case) for f in case.flows},
         "flow_kind": {f.id: flow_kind(f) for f in case.flows},
+        "flow_via": {f.id: flow_via(f, case) for f in case.flows},
         "system_rows": {s.id: system_row(s, case) for s in case.systems},
         "risk_plan": {r.id: risk_plan(r, case) for r in assessment.risks},
         "risk_still": {r.id: risk_still(r) for r in assessment.risks},
@@ -439,11 +440,20 @@ def flow_route(flow: Flow, case: Case) -> str:
     return f" {ARROWS[flow.direction]} ".join(names.get(i, i) for i in stops)
 
 
-def flow_kind(flow: Flow) -> str:
-    """``disclosure, one way``; each part unknown where the case leaves it unknown."""
+def flow_via(flow: Flow, case: Case) -> str:
+    """What a flow passes through on its way, in order: ``direct`` when the case says nothing
+    does, ``unknown`` when it does not say."""
+    if is_unknown_list(flow.via):
+        return "unknown"
+    names = _node_names(case)
+    return " → ".join(names.get(i, i) for i in flow.via) or "direct"
+
+
+def flow_kind(flow: Flow) -> tuple[str, str]:
+    """(``disclosure``, ``one way``): each ``... unknown`` where the case leaves it unknown."""
     kind = "kind unknown" if flow.kind == "unknown" else _say(flow.kind)
     direction = "direction unknown" if flow.direction == "unknown" else _say(flow.direction)
-    return f"{kind}, {direction}"
+    return kind, direction
 
 
 def _period(since: object, until: object) -> str:

@@ -531,7 +531,7 @@ class _Report:
                     f"F{ctx['flow_numbers'][f.id]}",
                     f.title + _conf(f.confidence),
                     ctx["flow_route"][f.id],
-                    ctx["flow_kind"][f.id],
+                    ", ".join(ctx["flow_kind"][f.id]),
                     status,
                 )
             )

@@ -107,3 +107,12 @@ def test_validate_accepts_a_case_with_triggers(tmp_path: Path) -> None:
     path = tmp_path / "triggers.yaml"
     path.write_text(with_triggers(), encoding="utf-8")
     assert main(["validate", str(path)]) == 0
+
+
+def test_a_case_that_answers_no_criterion_says_so() -> None:
+    case = load_case_text(MINIMAL.read_text(encoding="utf-8"), "x.yaml")
+    assessment = assess(case, load_rubrics(["core"]))
+    html = render_html(assessment, case, profile="edpb")
+    assert "The case does not say which apply." in html
+    assert html.count("The case does not say.") == 9
+    assert "The case does not say which apply." in render_markdown(assessment, case, profile="edpb")

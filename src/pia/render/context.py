@@ -274,6 +274,9 @@ def build_context(
         "risk_plan": {r.id: risk_plan(r, case) for r in assessment.risks},
         "risk_still": {r.id: risk_still(r) for r in assessment.risks},
         "dpia_triggers": dpia_triggers(case),
+        "dpia_trigger_known": sum(
+            t is not None and t.applies != "unknown" for _, _, t in dpia_triggers(case)
+        ),
         "dpia_trigger_count": sum(
             t is not None and t.applies is True for _, _, t in dpia_triggers(case)
         ),

@@ -175,14 +175,18 @@ class _Report:
 
     def triggers(self) -> None:
         ctx = self.ctx
-        count = ctx["dpia_trigger_count"]
+        count, known = ctx["dpia_trigger_count"], ctx["dpia_trigger_known"]
+        if not known:
+            answered = "The case does not say which apply."
+        else:
+            answered = f"{count} of the nine apply on the case's sources" + (
+                "; a criterion the case does not answer is unknown." if known < 9 else "."
+            )
         self.add("### Why a DPIA: the EDPB criteria", "")
         self.add(
             "The EDPB's guidelines on data protection impact assessment (WP248 rev.01) list "
             "nine criteria of processing likely to result in a high risk; in most cases a DPIA "
-            f"is expected where two or more apply. {count} of the nine apply on the case's "
-            "sources"
-            + ("; a criterion the case does not answer is unknown." if count < 9 else "."),
+            f"is expected where two or more apply. {answered}",
             "",
         )
         rows = [

@@ -56,8 +56,9 @@ def test_the_body_has_the_profiles_sections_in_the_profiles_order(
     expected = [f"{s.number}. {s.title}" if s.number else s.title for s in profile.sections]
     body = headings(md, 2)[: len(expected)]
     assert body == expected
-    assert headings(md, 2)[len(expected) :][:3] == [
+    assert headings(md, 2)[len(expected) :][:4] == [
         "Appendix A. Indicator trace",
+        "Appendix B. The case in full",
         "Appendix C. Every fact that could change the rating",
         "Appendix D. Sources",
     ]

@@ -720,6 +720,12 @@ class _Report:
 
     def appendices(self) -> None:
         self.trace()
+        self.add("## Appendix B. The case in full", "")
+        self.add(
+            "Every entry of the case, with its sources, is printed in the PDF and HTML report; "
+            "here the case file itself is the record (its sha256 is given at the end).",
+            "",
+        )
         self.unknowns()
         self.sources()
         self.add("## Quality warnings", "")

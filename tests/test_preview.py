@@ -365,3 +365,52 @@ def test_browser_follows_saved_edits(
     _, latency = wait_for_text(browser, "h1#cover", r"^Minimal case$", LATENCY_LIMIT)
     print(f"save -> report back: {latency:.2f} s")
     assert not browser.find_elements("css selector", "ul.problems")
+
+
+def test_the_preview_shows_the_profile_and_paper_assess_would_use(case_path: Path) -> None:
+    default = render_report(case_path, ["core"], None).body
+    assert '<body class="paper-letter">' in default
+    assert "Responsible Officials" in default
+    edpb = render_report(case_path, ["core"], None, profile="edpb").body
+    assert '<body class="paper-a4">' in edpb
+    assert "0. Technical Sheet and Triggers" in edpb
+    assert "Responsible Officials" not in edpb
+    letter = render_report(case_path, ["core"], None, profile="edpb", paper="letter").body
+    assert '<body class="paper-letter">' in letter
+
+
+def test_the_preview_lays_the_report_out_as_sheets_with_the_page_margins(
+    case_path: Path,
+) -> None:
+    from pia.preview.server import SHEET_WIDTHS, page_margin
+    from pia.render.html import assets_dir
+
+    css = (assets_dir() / "report.css").read_text(encoding="utf-8")
+    margin = page_margin()
+    assert re.search(r"@page \{\s*margin: " + re.escape(margin) + ";", css)
+    body = render_report(case_path, ["core"], None).body
+    sheet = body[body.index('<style id="pia-preview-sheet">') :]
+    assert sheet.index("</style>") < sheet.index("</head>")
+    assert "@media screen" in sheet
+    assert f"padding: {margin};" in sheet
+    assert f"body.paper-letter {{ width: {SHEET_WIDTHS['letter']}; }}" in sheet
+    assert f"body.paper-a4 {{ width: {SHEET_WIDTHS['a4']}; }}" in sheet
+
+
+def test_the_server_renders_under_the_profile_it_was_given(case_path: Path) -> None:
+    with PreviewServer(case_path, ["core"], profile="edpb") as preview:
+        assert preview.wait_rendered(timeout=20)
+        status, _, page = get(preview.url)
+    assert status == 200
+    assert "3. Inherent Risk" in page
+    assert 'class="paper-a4"' in page
+
+
+def test_an_unknown_profile_is_a_usage_error(case_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pia.cli.app import cli
+
+    result = CliRunner().invoke(cli, ["preview", str(case_path), "--no-open", "--profile", "cnil"])
+    assert result.exit_code == 2
+    assert "no report profile 'cnil'" in result.output

@@ -173,7 +173,7 @@ def test_a_recommendation_without_an_action_says_so(ice_html: str) -> None:
 def test_the_risk_register_shows_before_and_after_with_the_treatment(ice_html: str) -> None:
     plan = ice_html[ice_html.index('id="action-plan"') : ice_html.index('id="crosswalk"')]
     assert "Before → after" in plan
-    assert "Does not move" in plan
+    assert "Its level does not move: verifying" in plan
 
 
 # --- plain language --------------------------------------------------------------------------

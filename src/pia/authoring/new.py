@@ -254,6 +254,13 @@ report:
   jurisdiction: null  # us, eu or other
   paper: null  # letter or a4; null: the profile's
   scope: null
+{_hint("dpia_triggers")}
+dpia_triggers: {{}}
+#   large_scale:  # one key per criterion that is known (the case-format reference lists nine)
+#     applies: unknown  # true, false or unknown
+#     basis: "TODO: why it applies or not, from the sources"
+#     sources: []
+#     confidence: unknown
 """
 
 

@@ -122,7 +122,7 @@ def assess(
     """
     from pia.cel.rubric import load_rubrics
     from pia.engine import assess as run_assess
-    from pia.load.case import load_case_file
+    from pia.load.case import check_criterion_references, load_case_file
     from pia.render.outputs import summary_lines, write_outputs
 
     wanted = _parse_formats(formats)
@@ -133,6 +133,7 @@ def assess(
         stage("load")
         case_file = load_case_file(case_path)
         loaded = load_rubrics(rubrics)
+        check_criterion_references(case_file, [r.rubric for r in loaded])
         stage("assess")
         assessment = run_assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
         if str(out) == "-":

@@ -47,6 +47,19 @@ def _open_browser(url: str) -> None:
 )
 @as_of_option()
 @click.option("--no-open", is_flag=True, help="Do not open a browser; just print the URL.")
+@click.option(
+    "--profile",
+    default=None,
+    metavar="NAME",
+    help="Report profile: dhs or edpb, as for pia assess. Default: the case's report.profile, "
+    "else its jurisdiction's, else dhs.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size of the sheets shown. Default: the case's report.paper, else the profile's.",
+)
 @click.pass_context
 def preview(
     ctx: click.Context,
@@ -55,12 +68,15 @@ def preview(
     port: int,
     as_of: date | None,
     no_open: bool,
+    profile: str | None,
+    paper: str | None,
 ) -> None:
     """Serve a live HTML preview of CASE's report on 127.0.0.1.
 
-    The report is rendered again whenever the case file or a rubric file is saved, and the page
-    in the browser reloads itself. While a file has problems the page lists them as
-    FILE:LINE:COL in place of the report. Stop with Ctrl-C.
+    The page is the report pia assess writes, under the same profile, shown as sheets of its
+    paper with the printed page's margins. It is rendered again whenever the case file or a
+    rubric file is saved, and the page in the browser reloads itself. While a file has problems
+    the page lists them as FILE:LINE:COL in place of the report. Stop with Ctrl-C.
     """
     import signal
     import threading
@@ -70,9 +86,26 @@ def preview(
     from pia.preview.server import PreviewServer
 
     resolve_rubric_specs(rubrics)  # an unknown rubric id is a usage error, before serving
+    if profile is not None:
+        from pia.load.profile import profile_ids
+
+        if profile not in profile_ids():
+            raise click.BadParameter(
+                f"no report profile {profile!r}; choose from {', '.join(profile_ids())}",
+                param_hint="--profile",
+            )
     read_text(case_path)  # an unreadable case is a usage error; a broken one is shown live
     debug = bool((ctx.obj or {}).get("debug"))
-    server = PreviewServer(case_path, rubrics, as_of=as_of, port=port, log=click.echo, debug=debug)
+    server = PreviewServer(
+        case_path,
+        rubrics,
+        as_of=as_of,
+        port=port,
+        log=click.echo,
+        debug=debug,
+        profile=profile,
+        paper=paper,
+    )
     try:
         server.start()
     except OSError as exc:

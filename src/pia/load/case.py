@@ -8,17 +8,23 @@ at the smallest node that causes it, as ``file:line:col``. Nothing past this pac
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pia.load.dates import date_diagnostics
 from pia.load.files import read_text
 from pia.load.located import Located, load_located
-from pia.load.references import raw_reference_diagnostics, reference_diagnostics
+from pia.load.references import (
+    criterion_reference_diagnostics,
+    raw_reference_diagnostics,
+    reference_diagnostics,
+)
 from pia.load.schema import validate_located
 from pia.load.workspace import GIT_PREFIX, read_git_text
 from pia.model.case import Case
 from pia.model.diagnostics import DiagnosticError
+from pia.model.rubric import Rubric
 
 
 def load_case_text(text: str, path: str) -> Case:
@@ -66,3 +72,18 @@ def load_case_spec(spec: str) -> Case:
     if spec.startswith(GIT_PREFIX):
         return load_case_text(read_git_text(spec), spec)
     return load_case(spec)
+
+
+def check_criterion_references(case_file: CaseFile, rubrics: Sequence[Rubric]) -> None:
+    """Raise :class:`DiagnosticError` when an action names a criterion that none of the loaded
+    ``rubrics`` declares, located as ``file:line:column`` with a did-you-mean. The file is
+    parsed for positions only when there is such a problem."""
+    criteria = {f"{r.id}.{c.id}" for r in rubrics for c in r.criteria}
+    bare = {c.id for r in rubrics for c in r.criteria}
+    named = {n for action in case_file.case.actions for n in action.criteria}
+    if all(n in criteria or n in bare for n in named):
+        return
+    located = load_located(case_file.text, str(case_file.path))
+    problems = criterion_reference_diagnostics(case_file.case, located, criteria)
+    if problems:
+        raise DiagnosticError(problems)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -234,3 +234,34 @@ def _dangling(
     close = difflib.get_close_matches(ident, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else None
     return Diagnostic(located.path, pos.line, pos.col, DANGLING_REFERENCE.code, msg, hint)
+
+
+def criterion_reference_diagnostics(
+    case: Case, located: Located, criteria: Collection[str]
+) -> list[Diagnostic]:
+    """Each action's ``criteria`` must name a criterion of a loaded rubric: qualified
+    (``fipps.security``), or a bare id some loaded rubric uses (``security``). ``criteria`` are
+    the qualified ids of the loaded rubrics' criteria."""
+    qualified = sorted(criteria)
+    bare = {c.split(".", 1)[1] for c in qualified if "." in c}
+    problems = []
+    for i, action in enumerate(case.actions):
+        for j, name in enumerate(action.criteria):
+            if name in criteria or name in bare:
+                continue
+            pos = located.value_at(("actions", i, "criteria", j))
+            import difflib  # only when a criterion is misspelt
+
+            close = difflib.get_close_matches(name, qualified, n=1)
+            problems.append(
+                Diagnostic(
+                    located.path,
+                    pos.line,
+                    pos.col,
+                    DANGLING_REFERENCE.code,
+                    f"criterion {name!r} is not a criterion of any rubric assessed "
+                    f"({', '.join(sorted({c.split('.', 1)[0] for c in qualified}))})",
+                    f"did you mean {close[0]!r}?" if close else None,
+                )
+            )
+    return problems

@@ -154,6 +154,71 @@ class ReportSettings(Model):
     )
 
 
+class DpiaTrigger(Sourced):
+    """Whether one criterion of the EDPB's guidelines on when a DPIA is required applies to the
+    arrangement, why, and on which sources. ``basis`` here is the reason, whatever the
+    confidence."""
+
+    applies: Tri = Field(description="true, false or unknown.")
+    basis: Text = Field(
+        description="Why it applies or does not, in the assessor's words, from the sources."
+    )
+
+
+#: The criteria of the Article 29 Working Party's guidelines on DPIAs (WP248 rev.01, endorsed
+#: by the EDPB) that make processing likely to result in a high risk, in the guidelines' order,
+#: as each is named in a case and as a report names it (a paraphrase, not a quotation). In most
+#: cases the guidelines expect a DPIA where two or more apply.
+DPIA_TRIGGERS: dict[str, str] = {
+    "evaluation_or_scoring": "Evaluation or scoring, including profiling and predicting",
+    "automated_decision": "Automated decision-making with legal or similarly significant effect",
+    "systematic_monitoring": "Systematic monitoring",
+    "sensitive_data": "Sensitive data or data of a highly personal nature",
+    "large_scale": "Data processed on a large scale",
+    "matching_or_combining": "Matching or combining datasets",
+    "vulnerable_subjects": "Data concerning vulnerable data subjects",
+    "innovative_technology": "Innovative use or application of new technological or "
+    "organisational solutions",
+    "prevents_exercising_a_right": "Processing that prevents the people concerned from "
+    "exercising a right or using a service or a contract",
+}
+
+
+class DpiaTriggers(Model):
+    """The EDPB criteria (WP248 rev.01) for when a DPIA is required, one key each. Open world:
+    a criterion left out is not established (unknown), not "does not apply"."""
+
+    evaluation_or_scoring: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["evaluation_or_scoring"] + "."
+    )
+    automated_decision: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["automated_decision"] + "."
+    )
+    systematic_monitoring: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["systematic_monitoring"] + "."
+    )
+    sensitive_data: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["sensitive_data"] + "."
+    )
+    large_scale: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["large_scale"] + "."
+    )
+    matching_or_combining: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["matching_or_combining"] + "."
+    )
+    vulnerable_subjects: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["vulnerable_subjects"] + "."
+    )
+    innovative_technology: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["innovative_technology"] + "."
+    )
+    prevents_exercising_a_right: DpiaTrigger | None = Field(
+        default=None, description=DPIA_TRIGGERS["prevents_exercising_a_right"] + "."
+    )
+
+
+RiskRef = Annotated[str, _Ref("risk")]
+
 ActionStatus = Literal["planned", "in_progress", "done", "abandoned", "unknown"]
 
 
@@ -170,10 +235,11 @@ class Action(Sourced):
     )
     due: PartialDate | Literal["unknown"] = Field(default="unknown", description="Due date.")
     status: ActionStatus = "unknown"
-    risks: tuple[EntryRef, ...] = Field(default=(), description="Ids of the risks it answers.")
+    risks: tuple[RiskRef, ...] = Field(default=(), description="Ids of the risks it answers.")
     criteria: tuple[Text, ...] = Field(
         default=(),
-        description="Criteria it answers, as <rubric>.<criterion> (such as fipps.security).",
+        description="Criteria it answers, as <rubric>.<criterion> (such as fipps.security); "
+        "each must name a criterion of a rubric the case is assessed against.",
     )
 
 
@@ -991,6 +1057,13 @@ class Case(Model):
         default=None,
         title="Report",
         description="how the report is laid out: {profile: dhs, paper: letter}; all optional.",
+    )
+    dpia_triggers: DpiaTriggers | None = Field(
+        default=None,
+        title="DPIA triggers",
+        description="which of the EDPB's nine criteria for requiring a DPIA (WP248 rev.01) "
+        "apply: {large_scale: {applies: true, basis: ..., sources: [...], confidence: ...}}; a "
+        "criterion left out is unknown. Shown in the technical sheet of the edpb profile.",
     )
     sources: tuple[Source, ...] = Field(
         min_length=1,

@@ -58,6 +58,11 @@ class ProfileSection(Model):
     topics: tuple[Topic, ...] = Field(
         default=(), description="Criteria whose topic is one of these report their findings here."
     )
+    triggers: bool = Field(
+        default=False,
+        description="Whether the section shows which of the EDPB's criteria for requiring a "
+        "DPIA apply (the case's dpia_triggers).",
+    )
     risks: bool = Field(
         default=False,
         description="Topic sections: whether the privacy risks resting on its facts are analysed "

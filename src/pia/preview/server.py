@@ -25,6 +25,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -79,21 +80,76 @@ def rubric_paths(selected: Sequence[str]) -> list[Path]:
     return resolve_rubric_specs(selected)
 
 
-def render_report(case_path: Path, rubrics: Sequence[str], as_of: date | None) -> Rendered:
-    """Load, assess and render; problems in the files become an error page, never an exception
-    (except for a bug in pia, which the caller shows as an internal error)."""
+def render_report(
+    case_path: Path,
+    rubrics: Sequence[str],
+    as_of: date | None,
+    *,
+    profile: str | None = None,
+    paper: str | None = None,
+) -> Rendered:
+    """Load, assess and render the report ``pia assess`` writes, under the same profile and
+    paper (``profile`` and ``paper`` as its ``--profile`` and ``--paper``), laid out on screen
+    as sheets of that paper with the printed page's margins. Problems in the files become an
+    error page, never an exception (except for a bug in pia, which the caller shows as an
+    internal error)."""
     from pia.cel.rubric import load_rubrics
     from pia.engine import assess
-    from pia.load.case import load_case_file
+    from pia.load.case import check_criterion_references, load_case_file
     from pia.render.html import render_html
 
     try:
         case_file = load_case_file(case_path)
         loaded = load_rubrics(rubrics)
+        check_criterion_references(case_file, [r.rubric for r in loaded])
         assessment = assess(case_file.case, loaded, as_of=as_of, case_sha256=case_file.sha256)
+        html_text = render_html(
+            assessment, case_file.case, rubrics=loaded, profile=profile, paper=paper, csp=False
+        )
     except DiagnosticError as exc:
         return diagnostics_page(case_path, exc.diagnostics)
-    return Rendered(render_html(assessment, case_file.case, csp=False), ok=True)
+    return Rendered(with_sheet_style(html_text), ok=True)
+
+
+#: The printed page's margins, as the report's stylesheet sets them in its ``@page`` rule.
+_PAGE_MARGIN = re.compile(r"@page\s*\{[^}]*?\bmargin:\s*([^;}]+)")
+#: Paper widths on screen, by the ``paper-*`` class the report puts on its body.
+SHEET_WIDTHS = {"letter": "8.5in", "a4": "210mm"}
+
+
+def page_margin() -> str:
+    """The margin of the report's printed pages, read from its stylesheet (the one place it is
+    set), so the preview's sheet and the PDF's page agree."""
+    from pia.render.html import assets_dir
+
+    css = (assets_dir() / "report.css").read_text(encoding="utf-8")
+    found = _PAGE_MARGIN.search(css)
+    return found.group(1).strip() if found else "20mm"
+
+
+def sheet_style() -> str:
+    """Screen-only CSS that lays the report out as a sheet of its paper with the page margins,
+    on a grey desk, each chapter starting below a rule where the PDF starts a new page."""
+    widths = "\n".join(
+        f"  body.paper-{paper} {{ width: {width}; }}" for paper, width in SHEET_WIDTHS.items()
+    )
+    return (
+        '<style id="pia-preview-sheet">\n@media screen {\n'
+        "  html { background: #d9dde1; }\n"
+        f"  body {{ box-sizing: border-box; margin: 24px auto; padding: {page_margin()}; "
+        "background: #fff; box-shadow: 0 1px 6px rgba(0, 0, 0, 0.35); }\n"
+        f"{widths}\n"
+        "  section.chapter { border-top: 1px dashed #9aa5b1; margin-top: 18mm; "
+        "padding-top: 8mm; }\n"
+        "}\n</style>\n"
+    )
+
+
+def with_sheet_style(page: str) -> str:
+    """The report page with :func:`sheet_style` at the end of its head (after its own styles,
+    so it wins on screen; print is left to the report's stylesheet)."""
+    at = page.find("</head>")
+    return page if at < 0 else page[:at] + sheet_style() + page[at:]
 
 
 _PAGE = """<!DOCTYPE html>
@@ -306,8 +362,10 @@ class PreviewServer:
         poll_interval: float = 0.2,
         log: Log = _no_log,
         debug: bool = False,
-        render: Callable[[Path, Sequence[str], date | None], Rendered] = render_report,
+        render: Callable[[Path, Sequence[str], date | None], Rendered] | None = None,
         connection_timeout: float = CONNECTION_TIMEOUT,
+        profile: str | None = None,
+        paper: str | None = None,
     ) -> None:
         self.case_path = case_path
         self.rubrics = tuple(rubrics)
@@ -316,7 +374,9 @@ class PreviewServer:
         self.poll_interval = poll_interval
         self.log = log
         self.debug = debug
-        self._render = render
+        self.profile = profile
+        self.paper = paper
+        self._render = render or functools.partial(render_report, profile=profile, paper=paper)
         self.connection_timeout = connection_timeout
         #: the secret first segment of every path this server answers
         self.token = secrets.token_urlsafe(18)

@@ -14,8 +14,24 @@ from typing import Any
 from pia.engine.criteria import source_order
 from pia.engine.digest import digest as make_digest
 from pia.engine.digest import primary_result
-from pia.model.assessment import Assessment, CriterionResult, Finding, Movement, Recommendation
-from pia.model.case import DECISION_WORDS, DECISIONS, ID_SECTIONS, Case
+from pia.model.assessment import (
+    Assessment,
+    CriterionResult,
+    Finding,
+    Movement,
+    Recommendation,
+    RiskResult,
+)
+from pia.model.case import (
+    DECISION_WORDS,
+    DECISIONS,
+    DPIA_TRIGGERS,
+    ID_SECTIONS,
+    Case,
+    DpiaTrigger,
+    Flow,
+    System,
+)
 from pia.model.common import CONFIDENCE_MEANINGS
 from pia.model.diagnostics import (
     JUDGMENT_FAR_FROM_DERIVED,
@@ -23,6 +39,7 @@ from pia.model.diagnostics import (
     UNVERIFIED_MITIGATION,
 )
 from pia.model.entries import declared_entries, entry_label
+from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
@@ -122,6 +139,9 @@ def build_context(
             for item in getattr(d.entry, nested, ()) or ():
                 sources += list(getattr(item, "sources", ()))
         cites.add(sources, f"entry-{d.id}", section_title(d.section))
+    for _key, _label, trigger in dpia_triggers(case):
+        if trigger is not None:
+            cites.add(trigger.sources, "dpia-triggers", "DPIA triggers")
     for event in case.timeline:
         cites.add(event.sources, "timeline", "Timeline")
     for result in assessment.rubrics:
@@ -247,6 +267,19 @@ def build_context(
         },
         "entry_names": _entry_names(case),
         "confidence_meanings": CONFIDENCE_MEANINGS,
+        "flow_route": {f.id: flow_route(f, case) for f in case.flows},
+        "flow_kind": {f.id: flow_kind(f) for f in case.flows},
+        "flow_via": {f.id: flow_via(f, case) for f in case.flows},
+        "system_rows": {s.id: system_row(s, case) for s in case.systems},
+        "risk_plan": {r.id: risk_plan(r, case) for r in assessment.risks},
+        "risk_still": {r.id: risk_still(r) for r in assessment.risks},
+        "dpia_triggers": dpia_triggers(case),
+        "dpia_trigger_known": sum(
+            t is not None and t.applies != "unknown" for _, _, t in dpia_triggers(case)
+        ),
+        "dpia_trigger_count": sum(
+            t is not None and t.applies is True for _, _, t in dpia_triggers(case)
+        ),
     }
 
 
@@ -380,3 +413,142 @@ def warning_words(code: str, subject: str, assessment: Assessment) -> str:
         )
     rule = next((r for r in RULES_BY_CODE.values() if r.name == code), None)
     return rule.summary if rule is not None else code
+
+
+def _say(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _names(ids: Sequence[str], names: dict[str, str]) -> str:
+    """A list of references in names; ``unknown`` when the case leaves it unknown, ``none``
+    when it says there is none."""
+    if is_unknown_list(ids):
+        return "unknown"
+    return ", ".join(names.get(i, i) for i in ids) or "none"
+
+
+def _node_names(case: Case) -> dict[str, str]:
+    return {p.id: p.name for p in case.parties} | {s.id: s.name for s in case.systems}
+
+
+#: How a flow's direction joins its ends.
+ARROWS = {"one_way": "→", "two_way": "↔", "unknown": "→"}
+
+
+def flow_route(flow: Flow, case: Case) -> str:
+    """``IRS → Kiteworks → ICE``: the flow's ends and what it passes through, with ``↔`` for a
+    two-way flow."""
+    names = _node_names(case)
+    stops = [flow.from_, *flow.via, flow.to]
+    return f" {ARROWS[flow.direction]} ".join(names.get(i, i) for i in stops)
+
+
+def flow_via(flow: Flow, case: Case) -> str:
+    """What a flow passes through on its way, in order: ``direct`` when the case says nothing
+    does, ``unknown`` when it does not say."""
+    if is_unknown_list(flow.via):
+        return "unknown"
+    names = _node_names(case)
+    return " → ".join(names.get(i, i) for i in flow.via) or "direct"
+
+
+def flow_kind(flow: Flow) -> tuple[str, str]:
+    """(``disclosure``, ``one way``): each ``... unknown`` where the case leaves it unknown."""
+    kind = "kind unknown" if flow.kind == "unknown" else _say(flow.kind)
+    direction = "direction unknown" if flow.direction == "unknown" else _say(flow.direction)
+    return kind, direction
+
+
+def _period(since: object, until: object) -> str:
+    """``2023-09 – 2024-03: ``, ``from 2023-09: ``, ``until 2024-03: `` or nothing."""
+    if since and until:
+        return f"{since} – {until}: "
+    if since:
+        return f"from {since}: "
+    return f"until {until}: " if until else ""
+
+
+def system_row(system: System, case: Case) -> tuple[str, str, str, str, str]:
+    """(owner, operator, hosting, dated status, predecessors and successors) in words."""
+    names = _node_names(case)
+    hosting = _say(system.hosting)
+    if system.hosted_by:
+        hosting += f" ({_names(system.hosted_by, names)})"
+    history = "; ".join(_period(st.since, st.until) + _say(st.status) for st in system.status)
+    lineage = []
+    if system.predecessors:
+        lineage.append(f"replaces {_names(system.predecessors, names)}")
+    if system.successors:
+        lineage.append(f"replaced by {_names(system.successors, names)}")
+    return (
+        _names(system.owners, names),
+        _names(system.operators, names),
+        hosting,
+        history or "unknown",
+        "; ".join(lineage),
+    )
+
+
+def risk_plan(risk: RiskResult, case: Case) -> str:
+    """The treatment, owner and target the case gives a risk, in one sentence (empty when it
+    gives none)."""
+    parts = []
+    if risk.treatment and risk.treatment != "unknown":
+        parts.append(f"Treatment: {_say(risk.treatment)}")
+    if risk.owner:
+        parts.append(f"owner: {_node_names(case).get(risk.owner, risk.owner)}")
+    target = risk.target
+    if target is not None:
+        scales = ", ".join(
+            f"{name} {value}"
+            for name, value in (("likelihood", target.likelihood), ("severity", target.severity))
+            if value is not None
+        )
+        text = "target: " + (target.level or "")
+        text += f" ({scales})" if target.level and scales else scales
+        if target.by:
+            text += f" by {target.by}"
+        parts.append(text.replace(":  ", ": "))
+    if not parts:
+        return ""
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "."
+
+
+def _or(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def risk_still(risk: RiskResult) -> str:
+    """For a risk whose residual level is its inherent level: what would move it, naming each
+    safeguard whose verification would lower its likelihood and to what (the engine's
+    ``if_verified``); empty for a risk whose level moves."""
+    if risk.residual_level != risk.inherent_level:
+        return ""
+    lead = "Its level does not move"
+    if risk.if_verified:
+        outcomes: dict[tuple[int, str], list[str]] = {}
+        for e in risk.if_verified:
+            outcomes.setdefault((e.residual_likelihood, e.residual_level), []).append(e.title)
+        moves = "; ".join(
+            ("verifying " if len(names) == 1 else "verifying any one of ")
+            + _or(names)
+            + f" would lower its likelihood to {likelihood} ({level})"
+            for (likelihood, level), names in outcomes.items()
+        )
+        return f"{lead}: {moves}."
+    if is_unknown_list(risk.mitigations):
+        return f"{lead}: the case does not establish which safeguards mitigate it."
+    if not risk.mitigations:
+        return f"{lead}: no safeguard is recorded against it."
+    return f"{lead}, and verifying any one of its safeguards would not lower its likelihood."
+
+
+def dpia_triggers(case: Case) -> list[tuple[str, str, DpiaTrigger | None]]:
+    """(key, name, what the case says or None) for each of the EDPB's nine criteria, in the
+    guidelines' order; None is a criterion the case leaves unknown."""
+    given = case.dpia_triggers
+    return [
+        (key, label, getattr(given, key) if given is not None else None)
+        for key, label in DPIA_TRIGGERS.items()
+    ]

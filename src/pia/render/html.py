@@ -10,7 +10,6 @@ browser opening the file would run and load nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from pia.model.profile import Profile
 from pia.render.charts import HistorySeries
 from pia.render.context import build_context
 from pia.render.markdown import markdown_to_html
+from pia.render.wording import figure_text, long_date, tri_text, words
 
 ASSET_SCHEME = "pia-asset:"
 
@@ -69,51 +69,11 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-#: Values of the case format a reader would not say as written.
-_WORDS = {
-    "sorn": "system of records notice",
-    "tro": "temporary restraining order",
-    "in_force": "in force",
-    "not_met": "not met",
-}
-
-
-def words(value: object) -> str:
-    """An enumerated value as a reader says it: ``matching_notice`` -> ``matching notice``."""
-    text = str(value)
-    return _WORDS.get(text, text.replace("_", " "))
-
-
-def long_date(value: object) -> str:
-    """``2026-12-02`` -> ``2 December 2026``; anything else as written."""
-    if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
-    return str(value)
-
-
-def tri_text(value: object) -> str:
-    """true/false/unknown as a reader says them."""
-    return (
-        {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
-    )
-
-
 def link_url(value: object) -> str | None:
     """A source URL becomes a link only if it is http(s); anything else is shown as text."""
     if isinstance(value, str) and value.lower().startswith(("https://", "http://")):
         return value
     return None
-
-
-def figure_text(value: object) -> str:
-    """Numbers with thousands separators (700,000); anything else as written."""
-    if isinstance(value, bool):
-        return tri_text(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
-    return str(value)
 
 
 def score_history(

@@ -59,7 +59,7 @@ def render_text(
     if fmt == "md":
         from pia.render.markdown import render_markdown
 
-        return render_markdown(assessment, case_file.case)
+        return render_markdown(assessment, case_file.case, profile=profile, paper=paper)
     if fmt == "html":
         from pia.render.html import render_html
 

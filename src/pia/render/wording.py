@@ -1,0 +1,45 @@
+"""Values as a reader says them: the few formatting rules the HTML report and the Markdown
+report share (``not_met`` -> ``not met``, ``True`` -> ``yes``, ``700000`` -> ``700,000``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+#: Values of the case format a reader would not say as written.
+_WORDS = {
+    "sorn": "system of records notice",
+    "tro": "temporary restraining order",
+    "in_force": "in force",
+    "not_met": "not met",
+}
+
+
+def words(value: object) -> str:
+    """An enumerated value as a reader says it: ``matching_notice`` -> ``matching notice``."""
+    text = str(value)
+    return _WORDS.get(text, text.replace("_", " "))
+
+
+def long_date(value: object) -> str:
+    """``2026-12-02`` -> ``2 December 2026``; anything else as written."""
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def tri_text(value: object) -> str:
+    """true/false/unknown as a reader says them."""
+    return (
+        {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    )
+
+
+def figure_text(value: object) -> str:
+    """Numbers with thousands separators (700,000); anything else as written."""
+    if isinstance(value, bool):
+        return tri_text(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+    return str(value)

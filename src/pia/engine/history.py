@@ -20,6 +20,8 @@ second (a partial date counts from its first day, as everywhere in pia).
 
 from __future__ import annotations
 
+import pickle
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, Literal
@@ -29,9 +31,11 @@ from pydantic import Field
 from pia.cel.rubric import LoadedRubric
 from pia.engine import assess
 from pia.engine.diff import RubricInfo
+from pia.engine.view import build_view
 from pia.model.assessment import Assessment, CriterionResult, RiskResult, RubricResult
 from pia.model.case import Case
 from pia.model.common import UNKNOWN, Date, Model, partial_start
+from pia.model.view import HISTORIES
 
 HISTORY_SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -470,8 +474,71 @@ def _points(assessment: Assessment) -> tuple[RubricPoint, ...]:
     )
 
 
-def _judge(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Assessment:
-    return assess(case, rubrics, as_of=day, with_sensitivity=False)
+def _judge(
+    case: Case, rubrics: Sequence[LoadedRubric], day: date, view: dict[str, Any] | None = None
+) -> Assessment:
+    return assess(case, rubrics, as_of=day, with_sensitivity=False, view=view)
+
+
+#: Sections of the as-of view the engine's own code reads, whatever the rubrics ask: the
+#: statuses and standing in force (evidence sources, safeguard statuses) and the risks.
+_ENGINE_SECTIONS = frozenset({*HISTORIES, "risks"})
+_SECTION = re.compile(r"\bcase\.([A-Za-z_][A-Za-z0-9_]*)")
+_CASE = re.compile(r"\bcase\b")
+
+
+def sections_read(rubrics: Sequence[LoadedRubric]) -> frozenset[str] | None:
+    """Every section of the view that judging the case against ``rubrics`` can read: those the
+    expressions name (``case.<section>``, in their text and in their static field paths) and
+    those the engine reads itself. None when an expression mentions ``case`` other than as
+    ``case.<section>`` (then any section could be read)."""
+    out: set[str] = set(_ENGINE_SECTIONS)
+    for loaded in rubrics:
+        for compiled in loaded.compiled.values():
+            named = _SECTION.findall(compiled.source)
+            if len(named) != len(_CASE.findall(compiled.source)):
+                return None
+            out.update(named)
+            for path in compiled.paths:
+                root, _, rest = path.partition(".")
+                if root != "case" or not rest:
+                    return None
+                out.add(re.split(r"[.\[]", rest, maxsplit=1)[0])
+    return frozenset(out)
+
+
+class _Judge:
+    """Judges one case on successive dates, reusing the last result where nothing it can read
+    differs: the same value (same structure and types) of every section it can read, and the
+    same side of the case's ``as_of`` (from which the assessor's judgments govern). On such a
+    date a new judgment would evaluate the same expressions on the same values; only
+    ``assessed_as_of`` would differ, which a history does not compare."""
+
+    def __init__(self, case: Case, rubrics: Sequence[LoadedRubric]) -> None:
+        self.case, self.rubrics = case, rubrics
+        read = sections_read(rubrics)
+        self.sections = None if read is None else sorted(read)
+        self.last: tuple[bytes, Assessment] | None = None
+        self.judged = 0
+
+    def _key(self, view: dict[str, Any], day: date) -> bytes | None:
+        if self.sections is None:
+            return None
+        watched = [(name, view.get(name)) for name in self.sections]
+        return pickle.dumps((day >= self.case.as_of, watched), protocol=5)
+
+    def __call__(self, day: date) -> Assessment:
+        view = build_view(self.case, day)
+        key = self._key(view, day)
+        if key is not None and self.last is not None and self.last[0] == key:
+            return self.last[1]
+        if self.sections is not None:
+            # what nothing can read need not be converted to CEL values (sections are lists)
+            view = {k: v for k, v in view.items() if k in self.sections or not isinstance(v, list)}
+        result = _judge(self.case, self.rubrics, day, view)
+        self.judged += 1
+        self.last = None if key is None else (key, result)
+        return result
 
 
 # --- the two questions -----------------------------------------------------------------------
@@ -505,11 +572,12 @@ def case_history(
     facts = [f for f in dated_facts(case) if f.day <= end]
     days = sorted({f.day for f in facts}) or [end]
     start = days[0]
-    previous = _judge(case, rubrics, start)
+    judge = _Judge(case, rubrics)
+    previous = judge(start)
     first = previous
     steps = []
     for day, prev_day in zip(days[1:], days[:-1], strict=True):
-        current = _judge(case, rubrics, day)
+        current = judge(day)
         on_day = between(facts, prev_day, day)
         shifts = rubric_shifts(previous, current, on_day)
         risks = risk_shifts(previous, current, on_day)

@@ -93,9 +93,12 @@ class Run:
             raise DiagnosticError(problems)
 
 
-def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
-    """The as-of view of the case as CEL values, ready to evaluate every indicator."""
-    view = build_view(case, day)
+def prepare(
+    case: Case, rubrics: Sequence[LoadedRubric], day: date, view: dict[str, Any] | None = None
+) -> Run:
+    """The as-of view of the case as CEL values, ready to evaluate every indicator. ``view``, if
+    given, is ``build_view(case, day)`` already built by the caller."""
+    view = build_view(case, day) if view is None else view
     recorder = Recorder()
     root = to_cel(view, recorder)
     root.entry = ROOT

@@ -520,6 +520,7 @@ class _Judge:
         self.sections = None if read is None else sorted(read)
         self.last: tuple[bytes, Assessment] | None = None
         self.judged = 0
+        self.dumped = case.model_dump(mode="json", by_alias=True)
 
     def _key(self, view: dict[str, Any], day: date) -> bytes | None:
         if self.sections is None:
@@ -528,7 +529,7 @@ class _Judge:
         return pickle.dumps((day >= self.case.as_of, watched), protocol=5)
 
     def __call__(self, day: date) -> Assessment:
-        view = build_view(self.case, day)
+        view = build_view(self.case, day, self.dumped)
         key = self._key(view, day)
         if key is not None and self.last is not None and self.last[0] == key:
             return self.last[1]

@@ -209,8 +209,9 @@ def test_history_command_in_each_format(capsys: pytest.CaptureFixture[str], fmt:
 def test_history_skipping_dates_nothing_read_changed_gives_the_full_result(
     case_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A date on which no section the rubrics or the engine can read differs is not judged again;
-    judging every date in full gives the same history."""
+    """A date on which no section the rubrics or the engine can read differs is not judged again,
+    and an expression that reads no section changed since the last date judged keeps its
+    outcome; judging every date in full gives the same history."""
     import pia.engine.history as history
 
     case = load_case(case_path)

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from pia.cel.evaluate import Compiled, Outcome
 from pia.cel.rubric import LoadedRubric
 from pia.engine import assess
 from pia.engine.diff import RubricInfo
@@ -475,9 +476,13 @@ def _points(assessment: Assessment) -> tuple[RubricPoint, ...]:
 
 
 def _judge(
-    case: Case, rubrics: Sequence[LoadedRubric], day: date, view: dict[str, Any] | None = None
+    case: Case,
+    rubrics: Sequence[LoadedRubric],
+    day: date,
+    view: dict[str, Any] | None = None,
+    reuse: dict[str, Outcome] | None = None,
 ) -> Assessment:
-    return assess(case, rubrics, as_of=day, with_sensitivity=False, view=view)
+    return assess(case, rubrics, as_of=day, with_sensitivity=False, view=view, reuse=reuse)
 
 
 #: Sections of the as-of view the engine's own code reads, whatever the rubrics ask: the
@@ -487,23 +492,32 @@ _SECTION = re.compile(r"\bcase\.([A-Za-z_][A-Za-z0-9_]*)")
 _CASE = re.compile(r"\bcase\b")
 
 
+def expression_sections(compiled: Compiled) -> frozenset[str] | None:
+    """The sections of the view one expression can read (``case.<section>``, in its text and in
+    its static field paths), or None when it mentions ``case`` otherwise."""
+    named = _SECTION.findall(compiled.source)
+    if len(named) != len(_CASE.findall(compiled.source)):
+        return None
+    out = set(named)
+    for path in compiled.paths:
+        root, _, rest = path.partition(".")
+        if root != "case" or not rest:
+            return None
+        out.add(re.split(r"[.\[]", rest, maxsplit=1)[0])
+    return frozenset(out)
+
+
 def sections_read(rubrics: Sequence[LoadedRubric]) -> frozenset[str] | None:
     """Every section of the view that judging the case against ``rubrics`` can read: those the
-    expressions name (``case.<section>``, in their text and in their static field paths) and
-    those the engine reads itself. None when an expression mentions ``case`` other than as
-    ``case.<section>`` (then any section could be read)."""
+    expressions name and those the engine reads itself. None when an expression mentions
+    ``case`` other than as ``case.<section>`` (then any section could be read)."""
     out: set[str] = set(_ENGINE_SECTIONS)
     for loaded in rubrics:
         for compiled in loaded.compiled.values():
-            named = _SECTION.findall(compiled.source)
-            if len(named) != len(_CASE.findall(compiled.source)):
+            named = expression_sections(compiled)
+            if named is None:
                 return None
             out.update(named)
-            for path in compiled.paths:
-                root, _, rest = path.partition(".")
-                if root != "case" or not rest:
-                    return None
-                out.add(re.split(r"[.\[]", rest, maxsplit=1)[0])
     return frozenset(out)
 
 
@@ -521,6 +535,15 @@ class _Judge:
         self.last: tuple[bytes, Assessment] | None = None
         self.judged = 0
         self.dumped = case.model_dump(mode="json", by_alias=True)
+        #: expression source -> the sections it can read (every expression, when ``sections``)
+        self.reads = {
+            c.source: expression_sections(c) or frozenset()
+            for loaded in rubrics
+            for c in loaded.compiled.values()
+        }
+        #: the outcomes of the last date judged, by expression, and its sections as pickled
+        self.outcomes: dict[str, Outcome] = {}
+        self.values: dict[str, bytes] = {}
 
     def _key(self, view: dict[str, Any], day: date) -> bytes | None:
         if self.sections is None:
@@ -528,15 +551,32 @@ class _Judge:
         watched = [(name, view.get(name)) for name in self.sections]
         return pickle.dumps((day >= self.case.as_of, watched), protocol=5)
 
+    def _still_holding(self, view: dict[str, Any]) -> dict[str, Outcome] | None:
+        """The last date's outcomes of the expressions that read no section that changed since:
+        evaluated again on the same values they would give the same outcome."""
+        if self.sections is None:
+            return None
+        values = {name: pickle.dumps(view.get(name), protocol=5) for name in self.sections}
+        changed = {name for name in self.sections if self.values.get(name) != values[name]}
+        self.values = values
+        return {
+            source: outcome
+            for source, outcome in self.outcomes.items()
+            if not (self.reads[source] & changed)
+        }
+
     def __call__(self, day: date) -> Assessment:
         view = build_view(self.case, day, self.dumped)
         key = self._key(view, day)
         if key is not None and self.last is not None and self.last[0] == key:
             return self.last[1]
+        reuse = self._still_holding(view)
         if self.sections is not None:
             # what nothing can read need not be converted to CEL values (sections are lists)
             view = {k: v for k, v in view.items() if k in self.sections or not isinstance(v, list)}
-        result = _judge(self.case, self.rubrics, day, view)
+        result = _judge(self.case, self.rubrics, day, view, reuse)
+        if reuse is not None:
+            self.outcomes = reuse
         self.judged += 1
         self.last = None if key is None else (key, result)
         return result

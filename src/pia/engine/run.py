@@ -51,6 +51,9 @@ class Run:
     outcomes: dict[tuple[str, str, str], Outcome] = field(default_factory=dict)
     #: entry id -> sources of the status in force on the date (flows, safeguards, authorities)
     status_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: expression source -> outcome, kept by a caller that judges one case on several dates and
+    #: drops what a changed section could change (see pia.engine.history); None: no reuse
+    reuse: dict[str, Outcome] | None = None
 
     def truths(self, rubric: Rubric, criterion: Criterion) -> dict[str, Truth]:
         """Indicator id -> truth, for one criterion of one rubric."""
@@ -69,12 +72,16 @@ class Run:
                 for ind in criterion.indicators:
                     compiled = loaded.compiled[(criterion.id, ind.id)]
                     outcome = by_source.get(compiled.source)
+                    if outcome is None and self.reuse is not None:
+                        outcome = self.reuse.get(compiled.source)
                     if outcome is None:
                         try:
                             outcome = evaluate(compiled, self.activation, self.recorder)
                         except CostExceeded as exc:
                             raise too_costly(loaded, criterion.id, ind.id, exc) from None
-                        by_source[compiled.source] = outcome
+                        if self.reuse is not None:
+                            self.reuse[compiled.source] = outcome
+                    by_source[compiled.source] = outcome
                     if outcome.error is not None:
                         line, col = loaded.positions[(criterion.id, ind.id)]
                         problems.append(
@@ -94,10 +101,15 @@ class Run:
 
 
 def prepare(
-    case: Case, rubrics: Sequence[LoadedRubric], day: date, view: dict[str, Any] | None = None
+    case: Case,
+    rubrics: Sequence[LoadedRubric],
+    day: date,
+    view: dict[str, Any] | None = None,
+    reuse: dict[str, Outcome] | None = None,
 ) -> Run:
     """The as-of view of the case as CEL values, ready to evaluate every indicator. ``view``, if
-    given, is ``build_view(case, day)`` already built by the caller."""
+    given, is ``build_view(case, day)`` already built by the caller; ``reuse`` holds outcomes by
+    expression that the caller knows still hold (the run adds the ones it evaluates)."""
     view = build_view(case, day) if view is None else view
     recorder = Recorder()
     root = to_cel(view, recorder)
@@ -127,6 +139,7 @@ def prepare(
         maps,
         entry_index(case),
         status_sources=status_sources,
+        reuse=reuse,
     )
 
 

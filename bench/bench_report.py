@@ -5,7 +5,8 @@
 The floor is a fresh process that only imports WeasyPrint and renders the same final HTML with
 the same options (pia's asset fetcher for the bundled fonts, PDF/A-3b, tags; not the
 attachments, which are pia's own work). The HTML is the exact text pia hands to WeasyPrint for
-this case, written once through the library before timing. The ratio of the medians says what pia
+this case (with the rubrics, so the score-over-time chart is in it), written once through the
+library before timing. The ratio of the medians says what pia
 adds on top of the rendering it cannot avoid (target: at most 1.15).
 
 With ``--baseline COMMIT`` the same command is also timed on that commit: its tree (its ``src/``,
@@ -16,7 +17,8 @@ printed too (target against b7f4b5f: at most 0.35).
 
 The runs alternate (pia, floor, baseline, pia, floor, ...) so that machine load affects each
 alike; each row is one run. Peak memory is each child's own maximum resident set
-(``ru_maxrss`` from ``wait4``), in MiB. At least 3 runs; the default is 3.
+(``ru_maxrss`` from ``wait4``), in MiB. At least 3 runs; the default is 3. The machine's load
+average before and after is printed with the figures: other work on the machine slows all three.
 """
 
 from __future__ import annotations
@@ -51,8 +53,10 @@ from pia.engine import assess
 from pia.load.case import load_case_file
 from pia.render.html import render_html
 cf = load_case_file(Path(sys.argv[1]))
-a = assess(cf.case, load_rubrics(), case_sha256=cf.sha256)
-Path(sys.argv[2]).write_text(render_html(a, cf.case, for_pdf=True), encoding="utf-8")
+rubrics = load_rubrics()
+a = assess(cf.case, rubrics, case_sha256=cf.sha256)
+html = render_html(a, cf.case, rubrics=rubrics, for_pdf=True)
+Path(sys.argv[2]).write_text(html, encoding="utf-8")
 """
 
 MIN_RUNS = 3
@@ -109,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     case = str(Path(args.case).resolve())
     pia = [sys.executable, "-m", "pia.cli", "assess", case, "--quiet"]
     rows: list[tuple[str, list[tuple[float, float]]]] = []
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         html = final_html(Path(case), out)
@@ -132,7 +137,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for (_, command, env, cwd), (_, results) in zip(commands, rows, strict=True):
                 results.append(run(command, env, cwd))
     width = max(len(label) for label, _ in rows)
+    load_after = os.getloadavg()
     print(f"{Path(args.case).name}: {args.runs} runs each, alternating, fresh processes")
+    print(
+        "load average (1, 5, 15 min) before: "
+        + ", ".join(f"{x:.2f}" for x in load_before)
+        + "; after: "
+        + ", ".join(f"{x:.2f}" for x in load_after)
+    )
     print(
         f"{'':<{width}}  "
         + "  ".join(f"{f'run {i + 1}':>7}" for i in range(args.runs))

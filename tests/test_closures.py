@@ -104,3 +104,29 @@ def test_a_real_error_that_kleene_absorbs_is_absorbed_as_in_celpy() -> None:
     fast, reference = outcomes("case.no && case.missing == 1", {"no": False})
     assert (fast.truth, fast.error) == (Truth.FALSE, None)
     assert fast == reference
+
+
+def test_a_failed_comparison_that_the_other_side_decides_needs_no_celpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``x.since != null && x.since <= "2025"`` on an entry without a date: celpy's ``&&`` absorbs
+    the failed comparison (false either way); the closures say the same without handing the
+    whole expression to celpy."""
+    source = 'case.xs.exists(x, x.since != null && x.since <= "2025-06")'
+    view = {"xs": [{"id": "a", "since": None}, {"id": "b", "since": "2025-01"}]}
+    fast, reference = outcomes(source, view)
+    assert comparable(fast) == comparable(reference)
+    assert fast.truth is Truth.TRUE
+    import pia.cel.evaluate as evaluation
+
+    def no_celpy(*args: object) -> Outcome:
+        raise AssertionError("handed to celpy")
+
+    monkeypatch.setattr(evaluation, "evaluate_with_celpy", no_celpy)
+    assert comparable(outcomes_fast(source, view)) == comparable(reference)
+
+
+def outcomes_fast(source: str, view: dict[str, object]) -> Outcome:
+    compiled = compile_expression(source, new_environment())
+    recorder = Recorder()
+    return evaluate(compiled, {"case": to_cel(view, recorder)}, recorder)

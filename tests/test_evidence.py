@@ -133,10 +133,10 @@ def test_the_report_prints_partial_counts_and_recommendations() -> None:
     html = render_text("html", assess(case_file.case, rubrics), case_file, rubrics)
     assert "5 of 12 requirements met" in html
     # a citation in the long form says how surely it supports the entry
-    assert '<a href="#src-S2">S2</a> (reported)' in html
+    assert '<a class="cite" href="#src-S2">[S2 (reported)' in html
     assert "Recommended to Sending agency: Log every disclosure" in html
     assert "• Logging covers requests but not disclosures." in html
-    assert '• Three of the logged requests named no statute. <span class="cite">' in html
+    assert '• Three of the logged requests named no statute. <a class="cite"' in html
 
 
 def test_internal_notes_never_print_in_any_report_format(tmp_path: Path) -> None:

@@ -203,3 +203,28 @@ def test_history_command_in_each_format(capsys: pytest.CaptureFixture[str], fmt:
     assert "2025-05-20" in out
     if fmt == "json":
         assert [s["date"] for s in json.loads(out)["steps"]][-1] == "2025-05-20"
+
+
+@pytest.mark.parametrize("case_path", sorted((ROOT / "cases").glob("*.yaml")), ids=lambda p: p.stem)
+def test_history_skipping_dates_nothing_read_changed_gives_the_full_result(
+    case_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date on which no section the rubrics or the engine can read differs is not judged again,
+    and an expression that reads no section changed since the last date judged keeps its
+    outcome; judging every date in full gives the same history."""
+    import pia.engine.history as history
+
+    case = load_case(case_path)
+    fipps = [r for r in load_rubrics() if r.rubric.id == "fipps"]
+    fast = case_history(case, fipps)
+    monkeypatch.setattr(history, "sections_read", lambda rubrics: None)
+    assert case_history(case, fipps) == fast
+
+
+def test_sections_read_are_those_the_expressions_name() -> None:
+    from pia.engine.history import sections_read
+
+    read = sections_read(load_rubrics())
+    assert read is not None
+    assert {"flows", "safeguards", "authorities", "risks"} <= read
+    assert "timeline" not in read

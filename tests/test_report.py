@@ -216,3 +216,18 @@ def test_a_failed_render_keeps_the_earlier_report(
     assert "renderer exploded" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "earlier report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.json"]
+
+
+def test_page_references_are_pydyfs_own_however_often_read() -> None:
+    """pia reads pydyf's page references from a cache (WeasyPrint asks for them once per tagged
+    element); the cache follows pages as they are added and gives pydyf's own bytes."""
+    import pydyf
+
+    import pia.render.pdf  # noqa: F401  (installs the cached property)
+
+    pdf = pydyf.PDF()
+    for count in range(1, 5):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        expected = tuple(f"{n} 0 R".encode("ascii") for n in pdf.pages["Kids"][::3])
+        assert pdf.page_references == expected
+        assert len(pdf.page_references) == count

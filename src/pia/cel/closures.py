@@ -65,6 +65,29 @@ class Fallback(Exception):
     """Raised while evaluating: let celpy evaluate this expression (a real error happened)."""
 
 
+class OperatorFailed(Fallback):
+    """A binary operator failed on operands it had both evaluated (``node`` is that operator)."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__()
+        self.node = node
+
+
+#: A side of ``&&`` or ``||`` whose own operator failed.
+_FAILED = object()
+
+
+def _side(node: Node, env: Env, rec: Recorder) -> Any:
+    """Evaluate one side of a logical operator; _FAILED when the side is itself an operator
+    that failed after reading both its operands (what celpy evaluates to an error value)."""
+    try:
+        return node(env, rec)
+    except OperatorFailed as exc:
+        if exc.node is node:
+            return _FAILED
+        raise
+
+
 class Unsupported(Exception):
     """Raised while compiling: the closures do not cover this construct."""
 
@@ -144,10 +167,20 @@ class _Compiler:
         left, right = (self.node(child) for child in tree.children)
         fn = self.function(name)
         checked = self.checked
+        # the value that decides ``&&`` (false) or ``||`` (true) whatever the other side is
+        deciding = name == "_||_"
 
         def logical(env: Env, rec: Recorder) -> Any:
-            a = left(env, rec)  # both sides are always evaluated, as celpy does: both
-            b = right(env, rec)  # record their reads
+            a = _side(left, env, rec)  # both sides are always evaluated, as celpy does: both
+            b = _side(right, env, rec)  # record their reads
+            if a is _FAILED or b is _FAILED:
+                # A side whose own operator failed (``null <= "2025"``, both operands read) is an
+                # error value to celpy, which the other side absorbs when it decides the result,
+                # as CEL's commutative ``&&`` and ``||`` do; otherwise celpy says what it is.
+                other = b if a is _FAILED else a
+                if isinstance(other, celtypes.BoolType) and bool(other) is deciding:
+                    return other
+                raise Fallback
             try:
                 return checked(fn(a, b))
             except TypeError:
@@ -180,7 +213,7 @@ class _Compiler:
             try:
                 return checked(fn(a, b))
             except (TypeError, ValueError, ZeroDivisionError):
-                raise Fallback from None
+                raise OperatorFailed(binary) from None
 
         return binary
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from pia import __version__
+from pia.cel.evaluate import Outcome
 from pia.cel.rubric import LoadedRubric
 from pia.engine import score
 from pia.engine.criteria import key_findings, link_crosswalk, rubric_result
@@ -30,13 +32,17 @@ def assess(
     as_of: date | None = None,
     case_sha256: str = "",
     with_sensitivity: bool = True,
+    view: dict[str, Any] | None = None,
+    reuse: dict[str, Outcome] | None = None,
 ) -> Assessment:
     """Score ``case`` against ``rubrics`` as the arrangement stood on ``as_of``.
 
     ``with_sensitivity=False`` skips the "what would change the rating" analysis (its list is
-    then empty), for callers that only compare results, like ``pia diff``."""
+    then empty), for callers that only compare results, like ``pia diff``. ``view`` is the
+    as-of view (``build_view(case, day)``) when the caller has built it already; ``reuse``, outcomes
+    by expression the caller knows still hold on ``as_of`` (see :class:`pia.engine.run.Run`)."""
     day = as_of or case.as_of
-    run = prepare(case, rubrics, day)
+    run = prepare(case, rubrics, day, view, reuse)
     run.evaluate_all()
     rubric_results = [rubric_result(run, loaded) for loaded in rubrics]
     rubric_results = link_crosswalk(rubric_results, rubrics)

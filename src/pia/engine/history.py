@@ -20,18 +20,23 @@ second (a partial date counts from its first day, as everywhere in pia).
 
 from __future__ import annotations
 
+import pickle
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field
 
+from pia.cel.evaluate import Compiled, Outcome
 from pia.cel.rubric import LoadedRubric
 from pia.engine import assess
 from pia.engine.diff import RubricInfo
+from pia.engine.view import build_view
 from pia.model.assessment import Assessment, CriterionResult, RiskResult, RubricResult
 from pia.model.case import Case
 from pia.model.common import UNKNOWN, Date, Model, partial_start
+from pia.model.view import HISTORIES
 
 HISTORY_SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -470,8 +475,111 @@ def _points(assessment: Assessment) -> tuple[RubricPoint, ...]:
     )
 
 
-def _judge(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Assessment:
-    return assess(case, rubrics, as_of=day, with_sensitivity=False)
+def _judge(
+    case: Case,
+    rubrics: Sequence[LoadedRubric],
+    day: date,
+    view: dict[str, Any] | None = None,
+    reuse: dict[str, Outcome] | None = None,
+) -> Assessment:
+    return assess(case, rubrics, as_of=day, with_sensitivity=False, view=view, reuse=reuse)
+
+
+#: Sections of the as-of view the engine's own code reads, whatever the rubrics ask: the
+#: statuses and standing in force (evidence sources, safeguard statuses) and the risks.
+_ENGINE_SECTIONS = frozenset({*HISTORIES, "risks"})
+_SECTION = re.compile(r"\bcase\.([A-Za-z_][A-Za-z0-9_]*)")
+_CASE = re.compile(r"\bcase\b")
+
+
+def expression_sections(compiled: Compiled) -> frozenset[str] | None:
+    """The sections of the view one expression can read (``case.<section>``, in its text and in
+    its static field paths), or None when it mentions ``case`` otherwise."""
+    named = _SECTION.findall(compiled.source)
+    if len(named) != len(_CASE.findall(compiled.source)):
+        return None
+    out = set(named)
+    for path in compiled.paths:
+        root, _, rest = path.partition(".")
+        if root != "case" or not rest:
+            return None
+        out.add(re.split(r"[.\[]", rest, maxsplit=1)[0])
+    return frozenset(out)
+
+
+def sections_read(rubrics: Sequence[LoadedRubric]) -> frozenset[str] | None:
+    """Every section of the view that judging the case against ``rubrics`` can read: those the
+    expressions name and those the engine reads itself. None when an expression mentions
+    ``case`` other than as ``case.<section>`` (then any section could be read)."""
+    out: set[str] = set(_ENGINE_SECTIONS)
+    for loaded in rubrics:
+        for compiled in (*loaded.compiled.values(), *loaded.applies.values()):
+            named = expression_sections(compiled)
+            if named is None:
+                return None
+            out.update(named)
+    return frozenset(out)
+
+
+class _Judge:
+    """Judges one case on successive dates, reusing the last result where nothing it can read
+    differs: the same value (same structure and types) of every section it can read, and the
+    same side of the case's ``as_of`` (from which the assessor's judgments govern). On such a
+    date a new judgment would evaluate the same expressions on the same values; only
+    ``assessed_as_of`` would differ, which a history does not compare."""
+
+    def __init__(self, case: Case, rubrics: Sequence[LoadedRubric]) -> None:
+        self.case, self.rubrics = case, rubrics
+        read = sections_read(rubrics)
+        self.sections = None if read is None else sorted(read)
+        self.last: tuple[bytes, Assessment] | None = None
+        self.judged = 0
+        self.dumped = case.model_dump(mode="json", by_alias=True)
+        #: expression source -> the sections it can read (every expression, when ``sections``)
+        self.reads = {
+            c.source: expression_sections(c) or frozenset()
+            for loaded in rubrics
+            for c in (*loaded.compiled.values(), *loaded.applies.values())
+        }
+        #: the outcomes of the last date judged, by expression, and its sections as pickled
+        self.outcomes: dict[str, Outcome] = {}
+        self.values: dict[str, bytes] = {}
+
+    def _key(self, view: dict[str, Any], day: date) -> bytes | None:
+        if self.sections is None:
+            return None
+        watched = [(name, view.get(name)) for name in self.sections]
+        return pickle.dumps((day >= self.case.as_of, watched), protocol=5)
+
+    def _still_holding(self, view: dict[str, Any]) -> dict[str, Outcome] | None:
+        """The last date's outcomes of the expressions that read no section that changed since:
+        evaluated again on the same values they would give the same outcome."""
+        if self.sections is None:
+            return None
+        values = {name: pickle.dumps(view.get(name), protocol=5) for name in self.sections}
+        changed = {name for name in self.sections if self.values.get(name) != values[name]}
+        self.values = values
+        return {
+            source: outcome
+            for source, outcome in self.outcomes.items()
+            if not (self.reads[source] & changed)
+        }
+
+    def __call__(self, day: date) -> Assessment:
+        view = build_view(self.case, day, self.dumped)
+        key = self._key(view, day)
+        if key is not None and self.last is not None and self.last[0] == key:
+            return self.last[1]
+        reuse = self._still_holding(view)
+        if self.sections is not None:
+            # what nothing can read need not be converted to CEL values (sections are lists)
+            view = {k: v for k, v in view.items() if k in self.sections or not isinstance(v, list)}
+        result = _judge(self.case, self.rubrics, day, view, reuse)
+        if reuse is not None:
+            self.outcomes = reuse
+        self.judged += 1
+        self.last = None if key is None else (key, result)
+        return result
 
 
 # --- the two questions -----------------------------------------------------------------------
@@ -505,11 +613,12 @@ def case_history(
     facts = [f for f in dated_facts(case) if f.day <= end]
     days = sorted({f.day for f in facts}) or [end]
     start = days[0]
-    previous = _judge(case, rubrics, start)
+    judge = _Judge(case, rubrics)
+    previous = judge(start)
     first = previous
     steps = []
     for day, prev_day in zip(days[1:], days[:-1], strict=True):
-        current = _judge(case, rubrics, day)
+        current = judge(day)
         on_day = between(facts, prev_day, day)
         shifts = rubric_shifts(previous, current, on_day)
         risks = risk_shifts(previous, current, on_day)

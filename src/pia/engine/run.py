@@ -53,6 +53,9 @@ class Run:
     status_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: indicators whose ``applies_when`` is false on this case: they do not count
     not_applicable: set[tuple[str, str, str]] = field(default_factory=set)
+    #: expression source -> outcome, kept by a caller that judges one case on several dates and
+    #: drops what a changed section could change (see pia.engine.history); None: no reuse
+    reuse: dict[str, Outcome] | None = None
 
     def truths(self, rubric: Rubric, criterion: Criterion) -> dict[str, Truth]:
         """Indicator id -> truth, for one criterion of one rubric; an indicator that does not
@@ -110,12 +113,16 @@ class Run:
         by_source: dict[str, Outcome],
     ) -> Outcome:
         outcome = by_source.get(compiled.source)
+        if outcome is None and self.reuse is not None:
+            outcome = self.reuse.get(compiled.source)
         if outcome is None:
             try:
                 outcome = evaluate(compiled, self.activation, self.recorder)
             except CostExceeded as exc:
                 raise too_costly(loaded, criterion.id, indicator, exc) from None
-            by_source[compiled.source] = outcome
+            if self.reuse is not None:
+                self.reuse[compiled.source] = outcome
+        by_source[compiled.source] = outcome
         return outcome
 
 
@@ -132,9 +139,17 @@ def with_applicability(outcome: Outcome, condition: Outcome) -> tuple[Outcome, b
     return Outcome(outcome.truth, reads, outcome.error, outcome.evidence), True
 
 
-def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
-    """The as-of view of the case as CEL values, ready to evaluate every indicator."""
-    view = build_view(case, day)
+def prepare(
+    case: Case,
+    rubrics: Sequence[LoadedRubric],
+    day: date,
+    view: dict[str, Any] | None = None,
+    reuse: dict[str, Outcome] | None = None,
+) -> Run:
+    """The as-of view of the case as CEL values, ready to evaluate every indicator. ``view``, if
+    given, is ``build_view(case, day)`` already built by the caller; ``reuse`` holds outcomes by
+    expression that the caller knows still hold (the run adds the ones it evaluates)."""
+    view = build_view(case, day) if view is None else view
     recorder = Recorder()
     root = to_cel(view, recorder)
     root.entry = ROOT
@@ -163,6 +178,7 @@ def prepare(case: Case, rubrics: Sequence[LoadedRubric], day: date) -> Run:
         maps,
         entry_index(case),
         status_sources=status_sources,
+        reuse=reuse,
     )
 
 

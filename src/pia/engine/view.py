@@ -42,9 +42,12 @@ def started_by(value: str | None, day: date) -> bool:
     return value is None or value == UNKNOWN or partial_start(value) <= day
 
 
-def build_view(case: Case, day: date) -> dict[str, Any]:
-    """The as-of view of ``case`` on ``day`` (see the module docstring for the rules)."""
-    dumped = case.model_dump(mode="json", by_alias=True)
+def build_view(case: Case, day: date, dumped: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The as-of view of ``case`` on ``day`` (see the module docstring for the rules).
+    ``dumped`` is ``case.model_dump(mode="json", by_alias=True)`` when the caller builds views
+    of one case on many dates (the view copies what it keeps; the dump is never changed)."""
+    if dumped is None:
+        dumped = case.model_dump(mode="json", by_alias=True)
     view: dict[str, Any] = {
         "id": None,
         "as_of": day.isoformat(),

@@ -82,6 +82,26 @@ def evidence_view(indicator: Any) -> EvidenceView:
     )
 
 
+def evidence_repeats(assessment: Assessment) -> dict[tuple[str, str], tuple[str, str]]:
+    """(criterion, indicator) -> the (criterion, indicator) of the first row of the trace that
+    shows the same evidence (entries, sources and unknown facts), for every row that repeats
+    one: rubrics often ask the same question, and the trace prints its evidence once."""
+    first: dict[tuple[Any, ...], tuple[str, str]] = {}
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for r in assessment.rubrics:
+        for c in r.criteria:
+            for i in c.indicators:
+                ev = evidence_view(i)
+                if not (ev.entries or ev.sources or i.unknown_facts):
+                    continue
+                key = (ev.entries, ev.more, ev.sources, tuple(i.unknown_facts))
+                if key in first:
+                    out[(c.id, i.id)] = first[key]
+                else:
+                    first[key] = (c.id, i.id)
+    return out
+
+
 @dataclass
 class Citations:
     """Source id -> the places in the report that cite it (anchor, label), in report order."""
@@ -208,6 +228,7 @@ def build_context(
         "history_start": history.points[0][0] if history and history.points else None,
         "waiver_titles": {code: rule.summary.rstrip(".") for code, rule in RULES_BY_CODE.items()},
         "warning_text": [warning_words(w.code, w.subject, assessment) for w in assessment.warnings],
+        "evidence_repeats": evidence_repeats(assessment),
         "evidence": {
             (c.id, i.id): evidence_view(i)
             for r in assessment.rubrics

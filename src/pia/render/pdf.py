@@ -37,8 +37,28 @@ from pia.render.json import render_json
 # Must run before WeasyPrint loads Pango (see pia.render.fonts).
 os.environ["FONTCONFIG_FILE"] = str(pinned_fontconfig())
 
+import pydyf
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+def _page_references(pdf: Any) -> tuple[bytes, ...]:
+    """``pydyf.PDF.page_references``, built once per page count instead of on every read.
+
+    WeasyPrint reads it for every tagged element and every link (tens of thousands in a report
+    with an appendix), and pydyf rebuilds the whole tuple each time: quadratic in pages. Pages
+    are only ever appended, so the count identifies the tuple; the bytes written are the same."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_pia_page_references")
+    if cached is None or cached[0] != len(kids):
+        refs = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = (len(kids), refs)
+        pdf.__dict__["_pia_page_references"] = cached
+    result: tuple[bytes, ...] = cached[1]
+    return result
+
+
+pydyf.PDF.page_references = property(_page_references)
 
 _DATA_TYPES = {"image/svg+xml", "image/png"}
 _FONT_TYPES = {".ttf": "font/ttf"}

@@ -20,6 +20,7 @@ from pia.engine import assess
 from pia.load.case import load_case_text
 from pia.model.assessment import Assessment
 from pia.model.case import Case
+from pia.render.html import render_html
 
 SYSTEM_CASE = DATA / "system" / "parking-permits.yaml"
 
@@ -164,3 +165,11 @@ def test_a_false_indicator_that_may_not_apply_is_unknown(
 ) -> None:
     result = indicator(assess(_flow_kind(kind), rubrics), "oecd.accountability", "named-signatory")
     assert result.state == expected
+
+
+def test_the_trace_says_in_words_that_an_indicator_does_not_apply(
+    own: Assessment, rubrics: list[LoadedRubric]
+) -> None:
+    html = render_html(own, own_system(), rubrics=rubrics)
+    assert "not applicable</td>" in html
+    assert "not_applicable</td>" not in html

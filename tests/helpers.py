@@ -5,11 +5,16 @@ Fixture files that state their own expected diagnostics are read by :mod:`expect
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import yaml
 from pypdf import PdfReader
 
+from pia.load.case import load_case_text
 from pia.model.assessment import Assessment, CriterionResult, IndicatorResult
+from pia.model.case import Case
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -40,3 +45,10 @@ def outline_titles(reader: PdfReader) -> list[str]:
 
     walk(reader.outline)
     return titles
+
+
+def variant(change: Callable[[dict[str, Any]], None]) -> Case:
+    """The minimal case with one change made to its data."""
+    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    change(data)
+    return load_case_text(yaml.safe_dump(data, sort_keys=False), "variant.yaml")

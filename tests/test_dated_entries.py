@@ -10,19 +10,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-import yaml
 
-from helpers import MINIMAL, indicator
+from helpers import MINIMAL, indicator, variant
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.cel.values import Unknown
 from pia.engine import assess
 from pia.engine.view import build_view
-from pia.load.case import load_case_text
 from pia.model.case import Case
 from pia.model.diagnostics import DiagnosticError
 
@@ -30,12 +27,6 @@ from pia.model.diagnostics import DiagnosticError
 @pytest.fixture(scope="module")
 def rubrics() -> list[LoadedRubric]:
     return load_rubrics()
-
-
-def variant(change: Callable[[dict[str, Any]], None]) -> Case:
-    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
-    change(data)
-    return load_case_text(yaml.safe_dump(data, sort_keys=False), "variant.yaml")
 
 
 def state(case: Case, rubrics: list[LoadedRubric], qualified: str, ident: str, **kw: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import MINIMAL, indicator
+from helpers import MINIMAL, indicator, variant
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.cel.values import PartialEntries
 from pia.engine import assess
@@ -29,12 +29,6 @@ from pia.model.jsonschema import json_schema
 @pytest.fixture(scope="module")
 def rubrics() -> list[LoadedRubric]:
     return load_rubrics()
-
-
-def variant(change: Callable[[dict[str, Any]], None]) -> Case:
-    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
-    change(data)
-    return load_case_text(yaml.safe_dump(data, sort_keys=False), "variant.yaml")
 
 
 def state(case: Case, rubrics: list[LoadedRubric], criterion: str, ident: str) -> str:

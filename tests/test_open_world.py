@@ -14,12 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import yaml
 
-from helpers import DATA, MINIMAL, SHIPPED_CASES, indicator
+from helpers import DATA, SHIPPED_CASES, indicator, variant
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.engine import assess
-from pia.load.case import load_case_file, load_case_text
+from pia.load.case import load_case_file
 from pia.model.assessment import Assessment
 from pia.model.case import Case
 from pia.model.facts import UNKNOWN_LIST, is_unknown_list
@@ -31,13 +30,6 @@ SYSTEM_CASE = DATA / "system" / "parking-permits.yaml"
 @pytest.fixture(scope="module")
 def rubrics() -> list[LoadedRubric]:
     return load_rubrics()
-
-
-def variant(change: Callable[[dict[str, Any]], None]) -> Case:
-    """The minimal case with one change made to its data."""
-    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
-    change(data)
-    return load_case_text(yaml.safe_dump(data, sort_keys=False), "variant.yaml")
 
 
 def state(case: Case, rubrics: list[LoadedRubric], criterion: str, ident: str) -> str:

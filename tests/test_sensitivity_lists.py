@@ -7,19 +7,17 @@ no fact: it moves only indicators that ask whether an entry exists, and it is ne
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from helpers import MINIMAL, indicator
+from helpers import indicator, variant
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.engine import assess
 from pia.load.case import load_case_text
 from pia.model.assessment import Assessment, SensitivityItem
-from pia.model.case import Case
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,12 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def rubrics() -> list[LoadedRubric]:
     return load_rubrics()
-
-
-def variant(change: Callable[[dict[str, Any]], None]) -> Case:
-    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
-    change(data)
-    return load_case_text(yaml.safe_dump(data, sort_keys=False), "variant.yaml")
 
 
 def item(assessment: Assessment, fact: str) -> SensitivityItem:

@@ -405,3 +405,12 @@ def test_every_criterion_of_the_primary_rubric_and_every_risk_is_discussed_once(
     assert sorted(placed) == sorted(c.id for c in primary.criteria)
     risks = [r for plan in result.sections for r in plan.risks] + list(result.unplaced_risks)
     assert sorted(risks) == sorted(r.id for r in assessment.risks)
+
+
+def test_the_paper_option_offers_exactly_the_papers_the_format_knows() -> None:
+    from typing import get_args
+
+    from pia.cli.options import PAPERS
+    from pia.model.profile import Paper
+
+    assert get_args(Paper) == PAPERS

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pia.cli.options import PathType, as_of_option, rubric_option
+from pia.cli.options import PathType, as_of_option, paper_option, profile_option, rubric_option
 
 if TYPE_CHECKING:
     from datetime import date
@@ -91,19 +91,11 @@ class StageLine:
 )
 @as_of_option("Judge the arrangement as of this date; files are then written as <id>@<DATE>.<ext>.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for scripts).")
-@click.option(
-    "--profile",
-    default=None,
-    metavar="NAME",
-    help="Report profile: dhs or edpb. Default: the case's report.profile, else its "
-    "jurisdiction's, else dhs.",
+@profile_option(
+    "Report profile: dhs or edpb. Default: the case's report.profile, else its "
+    "jurisdiction's, else dhs."
 )
-@click.option(
-    "--paper",
-    type=click.Choice(["letter", "a4"]),
-    default=None,
-    help="Paper size. Default: the case's report.paper, else the profile's.",
-)
+@paper_option("Paper size. Default: the case's report.paper, else the profile's.")
 def assess(
     case_path: Path,
     rubrics: tuple[str, ...],

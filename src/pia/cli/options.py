@@ -46,3 +46,18 @@ def rubric_option(
 ) -> Callable[[F], F]:
     """``--rubric ID|FILE``, repeatable, handed to the command as a tuple of strings."""
     return click.option("--rubric", "rubrics", multiple=True, metavar="ID|FILE", help=help)
+
+
+#: The paper sizes a report can be laid out on: ``pia.model.profile.Paper``, written out here so
+#: that building the command line imports no model (a test holds the two equal).
+PAPERS = ("letter", "a4")
+
+
+def profile_option(help: str) -> Callable[[F], F]:
+    """``--profile NAME``: the report profile (dhs, edpb), or None for the case's default."""
+    return click.option("--profile", default=None, metavar="NAME", help=help)
+
+
+def paper_option(help: str) -> Callable[[F], F]:
+    """``--paper letter|a4``, or None for the case's or the profile's paper."""
+    return click.option("--paper", type=click.Choice(PAPERS), default=None, help=help)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pia.cli.options import PathType, as_of_option, rubric_option
+from pia.cli.options import PathType, as_of_option, paper_option, profile_option, rubric_option
 
 if TYPE_CHECKING:
     from datetime import date
@@ -47,18 +47,12 @@ def _open_browser(url: str) -> None:
 )
 @as_of_option()
 @click.option("--no-open", is_flag=True, help="Do not open a browser; just print the URL.")
-@click.option(
-    "--profile",
-    default=None,
-    metavar="NAME",
-    help="Report profile: dhs or edpb, as for pia assess. Default: the case's report.profile, "
-    "else its jurisdiction's, else dhs.",
+@profile_option(
+    "Report profile: dhs or edpb, as for pia assess. Default: the case's report.profile, "
+    "else its jurisdiction's, else dhs."
 )
-@click.option(
-    "--paper",
-    type=click.Choice(["letter", "a4"]),
-    default=None,
-    help="Paper size of the sheets shown. Default: the case's report.paper, else the profile's.",
+@paper_option(
+    "Paper size of the sheets shown. Default: the case's report.paper, else the profile's."
 )
 @click.pass_context
 def preview(

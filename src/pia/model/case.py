@@ -38,6 +38,7 @@ from pia.model.common import (
 from pia.model.common import Ref as _Ref
 from pia.model.facts import UNKNOWN_LIST, OpenList
 from pia.model.introspect import models_in
+from pia.model.profile import Paper
 from pia.model.waivers import Waiver
 
 SourceKind = Literal[
@@ -143,7 +144,7 @@ class ReportSettings(Model):
         description="Whose law the assessment answers to: us picks the dhs profile, eu the edpb "
         "one.",
     )
-    paper: Literal["letter", "a4"] | None = Field(
+    paper: Paper | None = Field(
         default=None,
         description="Paper size. Default: the profile's (Letter for dhs, A4 for edpb).",
     )

@@ -60,7 +60,6 @@ DHS_SECTIONS: tuple[tuple[str, str], ...] = (
 
 
 MAX_EVIDENCE_ENTRIES = 5
-MAX_CITED_IN = 10
 
 
 @dataclass(frozen=True)
@@ -104,15 +103,28 @@ def evidence_repeats(assessment: Assessment) -> dict[tuple[str, str], tuple[str,
 
 @dataclass
 class Citations:
-    """Source id -> the places in the report that cite it (anchor, label), in report order."""
+    """Source id -> where the report cites it (section labels, in report order, each once), and
+    the criteria whose findings rest on it, per rubric (title -> criterion ids)."""
 
-    places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    places: dict[str, list[str]] = field(default_factory=dict)
+    findings: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
-    def add(self, sources: Sequence[str], anchor: str, label: str) -> None:
+    def add(self, sources: Sequence[str], label: str) -> None:
         for sid in sources:
             spots = self.places.setdefault(sid, [])
-            if all(label != seen for _, seen in spots):
-                spots.append((anchor, label))
+            if label not in spots:
+                spots.append(label)
+
+    def add_finding(self, sources: Sequence[str], rubric_title: str, criterion: str) -> None:
+        for sid in sources:
+            self.findings.setdefault(sid, {}).setdefault(rubric_title, set()).add(criterion)
+
+    def cited_in(self, sid: str) -> tuple[list[str], list[str]]:
+        """Where ``sid`` is cited, and per rubric how many criteria's findings rest on it. Words,
+        not links: the reader reached the source by following a citation, and every link the
+        PDF carries costs layout time."""
+        rests = [f"{len(ids)} in {title}" for title, ids in self.findings.get(sid, {}).items()]
+        return list(self.places.get(sid, [])), rests
 
 
 def _states(assessment: Assessment, section: str) -> dict[str, str]:
@@ -158,26 +170,22 @@ def build_context(
         for nested in ("status", "standing", "count", "volume", "people", "rulings", "sides"):
             for item in getattr(d.entry, nested, ()) or ():
                 sources += list(getattr(item, "sources", ()))
-        cites.add(sources, f"entry-{d.id}", section_title(d.section))
+        cites.add(sources, section_title(d.section))
     for _key, _label, trigger in dpia_triggers(case):
         if trigger is not None:
-            cites.add(trigger.sources, "dpia-triggers", "DPIA triggers")
+            cites.add(trigger.sources, "DPIA triggers")
     for event in case.timeline:
-        cites.add(event.sources, "timeline", "Timeline")
+        cites.add(event.sources, "Timeline")
     for result in assessment.rubrics:
         for c in result.criteria:
             srcs = [s for i in c.indicators for e in i.evidence for s in e.sources]
             if c.judgment:
                 srcs += list(c.judgment.sources)
-            cites.add(srcs, f"crit-{c.id}", f"Finding {c.id}")
+            cites.add_finding(srcs, result.title, c.id)
     for number, risk in enumerate(assessment.risks, start=1):
-        cites.add(risk.sources, f"risk-{risk.id}", f"Risk R{number}")
+        cites.add(risk.sources, f"Risk R{number}")
     criteria = {c.id: c for r in assessment.rubrics for c in r.criteria}
-    cited_in = {
-        sid: spots[:MAX_CITED_IN]
-        + ([("", f"{len(spots) - MAX_CITED_IN} more")] if len(spots) > MAX_CITED_IN else [])
-        for sid, spots in cites.places.items()
-    }
+    cited_in = {sid: cites.cited_in(sid) for sid in cites.places.keys() | cites.findings.keys()}
     groups = recommendation_groups(assessment)
     words = MoveWords(assessment)
     digest = make_digest(assessment, case, profile)

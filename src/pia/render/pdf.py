@@ -13,6 +13,8 @@ What makes the PDF safe, archival and reproducible:
 - **Archive**: PDF/A-3b, tagged (headings, tables, figure alt text for screen readers), with the
   case YAML, the rubric files and the JSON result attached, so ``pia verify`` can re-derive the
   numbers from the PDF alone.
+- **Speed**: two adjustments to pydyf, which writes the PDF for WeasyPrint, that leave what it
+  writes the same in kind: page references built once, streams deflated at zlib's default level.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import binascii
 import io
 import logging
 import os
+import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -59,6 +62,23 @@ def _page_references(pdf: Any) -> tuple[bytes, ...]:
 
 
 pydyf.PDF.page_references = property(_page_references)
+
+
+class _Deflate:
+    """The ``zlib`` pydyf compresses with, at zlib's default level (6) instead of pydyf's 9.
+
+    pydyf deflates every stream (page contents, fonts, the object streams) at level 9; on a
+    127-page report that is about 17 MB and 2.8 s of the render, against 0.7 s at level 6 for a
+    file 5 % larger. The output is still deterministic (same level, same bytes)."""
+
+    compress = staticmethod(zlib.compress)
+
+    @staticmethod
+    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
+
+
+pydyf.zlib = _Deflate
 
 _DATA_TYPES = {"image/svg+xml", "image/png"}
 _FONT_TYPES = {".ttf": "font/ttf"}

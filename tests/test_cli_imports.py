@@ -67,3 +67,45 @@ def test_strict_validate_loads_the_lint_but_still_no_rubric_compiler() -> None:
     loaded = modules_after("validate", "--strict", "cases/ice-irs.yaml")
     assert "pia.authoring.lint" in loaded
     assert top_level(loaded) & {"celpy", "lark", "rich", "jinja2"} == set()
+
+
+def test_the_program_turns_pydantic_plugins_off_unless_the_user_set_the_variable() -> None:
+    from pia.cli import PYDANTIC_PLUGINS_VARIABLE, no_pydantic_plugins
+
+    unset: dict[str, str] = {}
+    no_pydantic_plugins(unset)
+    assert unset == {PYDANTIC_PLUGINS_VARIABLE: "__all__"}
+    for chosen in ("", "logfire", "__all__"):
+        environ = {PYDANTIC_PLUGINS_VARIABLE: chosen}
+        no_pydantic_plugins(environ)
+        assert environ == {PYDANTIC_PLUGINS_VARIABLE: chosen}
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+def test_pia_validate_runs_with_the_plugin_setting_the_user_chose(
+    given: str | None, seen: str
+) -> None:
+    """pydantic reads PYDANTIC_DISABLE_PLUGINS when it first builds a validator; pia sets it
+    before running a command, and only where the user has not."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    code = (
+        "import os, sys, io, contextlib; from pia.cli import main; sys.argv = ['pia', 'validate', "
+        "'cases/ice-irs.yaml']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main()\n"
+        "print(repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')), code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == [repr(seen), "0"]

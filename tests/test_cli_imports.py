@@ -56,6 +56,11 @@ def test_validate_of_a_case_loads_no_rubric_compiler_and_no_renderer() -> None:
     assert loaded & {"celpy", "lark", "rich", "jinja2", "weasyprint", "markdown_it"} == set()
 
 
+def test_validate_of_a_case_builds_no_rubric_models() -> None:
+    """Checking a case alone needs no rubric: their models are not even defined."""
+    assert "pia.model.rubric" not in modules_after("validate", "cases/ice-irs.yaml")
+
+
 def test_validate_of_a_clean_case_loads_no_did_you_mean_git_or_json() -> None:
     """difflib only words a problem, subprocess only reads git:REV:path, json only writes
     --format json: none of them is needed to find that a case is clean."""

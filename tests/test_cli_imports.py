@@ -42,6 +42,13 @@ def test_help_loads_click_and_nothing_heavy(args: list[str]) -> None:
     loaded = modules_after(*args)
     assert top_level(loaded) & {"pydantic", "yaml", "rich", "celpy", "jinja2", "logging"} == set()
     assert {"shutil", "pathlib"} & loaded == set()
+    assert {m for m in loaded if m.startswith("pia.cli.")} == {"pia.cli.app", "pia.cli.errors"}
+
+
+def test_a_command_loads_its_own_module_and_no_other_command() -> None:
+    loaded = modules_after("validate", "cases/ice-irs.yaml")
+    commands = {m for m in loaded if m.startswith("pia.cli.")} - {"pia.cli.app", "pia.cli.errors"}
+    assert commands == {"pia.cli.validate", "pia.cli.quiet"}
 
 
 def test_command_help_loads_nothing_heavy() -> None:

@@ -12,39 +12,11 @@ from collections.abc import MutableMapping, Sequence
 
 import click
 
-from pia.cli import (
-    assess,
-    diff,
-    docs,
-    explain,
-    new,
-    preview,
-    rubrics,
-    schema,
-    validate,
-    verify,
-)
 from pia.cli.app import cli
 from pia.cli.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Failed, print_diagnostics
 
 ISSUES_URL = "the pia issue tracker"
 PYDANTIC_PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
-
-COMMANDS: tuple[click.Command, ...] = (
-    new.new,
-    validate.validate,
-    assess.assess,
-    explain.explain,
-    diff.diff,
-    diff.history,
-    preview.preview,
-    verify.verify,
-    rubrics.list_rubrics,
-    schema.schema,
-    docs.docs,
-)
-for _command in COMMANDS:
-    cli.add_command(_command)
 
 
 def help_width() -> int:

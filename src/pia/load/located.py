@@ -382,12 +382,15 @@ class _Builder:
             data: object = value
         elif event.implicit[0]:
             tag = _plain_tag(value)
-            if tag not in _ALLOWED_TAGS:
+            if tag == _STR_TAG:  # plain text, as _scalar would return it
+                data = value
+            elif tag not in _ALLOWED_TAGS:
                 return False
-            try:
-                data = _scalar(value, None, tag)
-            except OutOfRange:
-                return False
+            else:
+                try:
+                    data = _scalar(value, None, tag)
+                except OutOfRange:
+                    return False
         else:
             return False
         self.count += 1

@@ -16,6 +16,17 @@ this script, so the code measured is whatever that interpreter imports as ``pia`
 (``PYTHONPATH=src`` for a work tree). Bytecode is written and one uncounted round runs first, so
 no command pays for compiling its modules (as after a ``pip install``). With ``--check`` the exit
 code is 1 when a ratio is over its target.
+
+Wall times on a shared machine move by a tenth from one run to the next. To compare two versions
+of pia, count instructions instead, which load does not change (after one run has written the
+bytecode, and without ``PYTHONDONTWRITEBYTECODE``)::
+
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        python -c "import sys; from pia.cli import main; sys.argv[0] = 'pia'; sys.exit(main())" \
+        validate cases/ice-irs.yaml
+
+and the same for the floor (the ``FLOOR`` program below, with the case as its argument); compare
+the "I refs" lines.
 """
 
 from __future__ import annotations

@@ -42,6 +42,13 @@ def test_help_loads_click_and_nothing_heavy(args: list[str]) -> None:
     loaded = modules_after(*args)
     assert top_level(loaded) & {"pydantic", "yaml", "rich", "celpy", "jinja2", "logging"} == set()
     assert {"shutil", "pathlib"} & loaded == set()
+    assert {m for m in loaded if m.startswith("pia.cli.")} == {"pia.cli.app", "pia.cli.errors"}
+
+
+def test_a_command_loads_its_own_module_and_no_other_command() -> None:
+    loaded = modules_after("validate", "cases/ice-irs.yaml")
+    commands = {m for m in loaded if m.startswith("pia.cli.")} - {"pia.cli.app", "pia.cli.errors"}
+    assert commands == {"pia.cli.validate", "pia.cli.quiet"}
 
 
 def test_command_help_loads_nothing_heavy() -> None:
@@ -56,6 +63,11 @@ def test_validate_of_a_case_loads_no_rubric_compiler_and_no_renderer() -> None:
     assert loaded & {"celpy", "lark", "rich", "jinja2", "weasyprint", "markdown_it"} == set()
 
 
+def test_validate_of_a_case_builds_no_rubric_models() -> None:
+    """Checking a case alone needs no rubric: their models are not even defined."""
+    assert "pia.model.rubric" not in modules_after("validate", "cases/ice-irs.yaml")
+
+
 def test_validate_of_a_clean_case_loads_no_did_you_mean_git_or_json() -> None:
     """difflib only words a problem, subprocess only reads git:REV:path, json only writes
     --format json: none of them is needed to find that a case is clean."""
@@ -67,3 +79,45 @@ def test_strict_validate_loads_the_lint_but_still_no_rubric_compiler() -> None:
     loaded = modules_after("validate", "--strict", "cases/ice-irs.yaml")
     assert "pia.authoring.lint" in loaded
     assert top_level(loaded) & {"celpy", "lark", "rich", "jinja2"} == set()
+
+
+def test_the_program_turns_pydantic_plugins_off_unless_the_user_set_the_variable() -> None:
+    from pia.cli import PYDANTIC_PLUGINS_VARIABLE, no_pydantic_plugins
+
+    unset: dict[str, str] = {}
+    no_pydantic_plugins(unset)
+    assert unset == {PYDANTIC_PLUGINS_VARIABLE: "__all__"}
+    for chosen in ("", "logfire", "__all__"):
+        environ = {PYDANTIC_PLUGINS_VARIABLE: chosen}
+        no_pydantic_plugins(environ)
+        assert environ == {PYDANTIC_PLUGINS_VARIABLE: chosen}
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+def test_pia_validate_runs_with_the_plugin_setting_the_user_chose(
+    given: str | None, seen: str
+) -> None:
+    """pydantic reads PYDANTIC_DISABLE_PLUGINS when it first builds a validator; pia sets it
+    before running a command, and only where the user has not."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    code = (
+        "import os, sys, io, contextlib; from pia.cli import main; sys.argv = ['pia', 'validate', "
+        "'cases/ice-irs.yaml']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main()\n"
+        "print(repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')), code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == [repr(seen), "0"]

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pia.load.dates import date_diagnostics
 from pia.load.files import read_text
@@ -24,7 +25,9 @@ from pia.load.schema import validate_located
 from pia.load.workspace import GIT_PREFIX, read_git_text
 from pia.model.case import Case
 from pia.model.diagnostics import DiagnosticError
-from pia.model.rubric import Rubric
+
+if TYPE_CHECKING:  # the rubric models are not built to check a case alone
+    from pia.model.rubric import Rubric
 
 
 def load_case_text(text: str, path: str) -> Case:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -61,12 +60,16 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """A 1-based line and column."""
 
     line: int
     col: int
+
+
+#: Makes a :class:`Position` from a (line, column) pair without the call to its ``__new__``:
+#: the loader makes one for every key and value in the file.
+_position = tuple.__new__
 
 
 @dataclass
@@ -184,7 +187,7 @@ def yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[int, int, str, str | None]:
 
 
 def _pos(mark: Any) -> Position:
-    return Position(mark.line + 1, mark.column + 1)
+    return _position(Position, (mark.line + 1, mark.column + 1))
 
 
 def _offset_position(text: str | bytes, offset: int) -> tuple[int, int]:
@@ -235,8 +238,12 @@ def load_located(text: str | bytes, path: str) -> Located:
 #: The YAML 1.1 tag resolution libyaml's composer would apply (PyYAML's ``Resolver``).
 _RESOLVER = yaml.resolver.Resolver()
 _SCALAR_EVENT = yaml.ScalarEvent
-_START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
-_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_ALIAS_EVENT = yaml.AliasEvent
+_MAPPING_START = yaml.MappingStartEvent
+_SEQUENCE_START = yaml.SequenceStartEvent
+_MAPPING_END = yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+_STR_TAG = _STD + "str"
 #: In a mapping's frame, the value that follows a refused key is skipped, not loaded.
 _REFUSED = object()
 
@@ -250,7 +257,7 @@ class _Frame:
     def __init__(self, data: dict[str, object] | list[object], path: DataPath) -> None:
         self.data = data
         self.path = path
-        self.key: object = None
+        self.key: Any = None  # a str, None or _REFUSED
         self.first: dict[str, Any] = {}
 
 
@@ -277,29 +284,126 @@ class _Builder:
         self.anchor: tuple[Any, str] | None = None  # the first anchor
 
     def build(self, text: str | bytes) -> Located:
+        """Load the events of ``text``. The usual node (no anchor or tag, below the node cap,
+        inside an open collection, not skipped) is loaded right here in the loop; a plain
+        mapping key that is new to its mapping likewise. Anything else, and any node that
+        would need a problem reported, goes through :meth:`start`, which handles every case:
+        the loop only saves the method calls of the common one, with the same results."""
         previous: Any = None
         loader = _Loader(text)
-        stream: Iterator[Any] = iter(loader.get_event, None)
+        get_event: Any = loader.get_event
+        stack = self.stack
+        values = self.located.values
+        keys = self.located.keys
+        counted = self.counted
+        too_many = MAX_NODES * 2
+        events = 0
         try:
-            for events, event in enumerate(stream, start=1):
+            while (event := get_event()) is not None:
+                events += 1
                 kind = type(event)
-                if kind is yaml.AliasEvent:
+                if kind is _ALIAS_EVENT:
                     self.refuse_alias(event, previous)
                 previous = event
-                if self.counted and events > MAX_NODES * 2:
+                if counted and events > too_many:
                     raise DiagnosticError([Diagnostic(self.path, 1, 1, TOO_LARGE.code, TOO_MANY)])
-                if kind is _SCALAR_EVENT or kind in _START_EVENTS:
-                    if event.anchor is not None and self.anchor is None:
-                        self.anchor = (event.start_mark, event.anchor)
-                    self.start(event, opens=kind is not _SCALAR_EVENT)
-                elif kind in _END_EVENTS:
-                    if self.skip:
-                        self.skip -= 1
-                    else:
-                        self.stack.pop()
+                if kind is _SCALAR_EVENT:
+                    if (
+                        stack
+                        and not self.skip
+                        and event.tag is None
+                        and event.anchor is None
+                        and self._scalar_here(event, stack[-1], values, keys)
+                    ):
+                        continue
+                elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                    if stack and not self.skip and event.tag is None and event.anchor is None:
+                        frame = stack[-1]
+                        parent = frame.data
+                        key = frame.key
+                        if isinstance(parent, list):
+                            where: DataPath = (*frame.path, len(parent))
+                        elif key is None or key is _REFUSED:
+                            where = ()
+                        else:
+                            where = (*frame.path, key)
+                        if where and self.count < MAX_NODES:
+                            self.count += 1
+                            mark = event.start_mark
+                            values[where] = _position(Position, (mark.line + 1, mark.column + 1))
+                            data: dict[str, object] | list[object] = (
+                                {} if kind is _MAPPING_START else []
+                            )
+                            stack.append(_Frame(data, where))
+                            if isinstance(parent, list):
+                                parent.append(data)
+                            else:
+                                frame.key = None
+                                parent[key] = data
+                            continue
+                else:
+                    if kind is _SEQUENCE_END or kind is _MAPPING_END:
+                        if self.skip:
+                            self.skip -= 1
+                        else:
+                            stack.pop()
+                    continue
+                if event.anchor is not None and self.anchor is None:
+                    self.anchor = (event.start_mark, event.anchor)
+                self.start(event, opens=kind is not _SCALAR_EVENT)
         finally:
             loader.dispose()
         return self.finish(text)
+
+    def _scalar_here(
+        self,
+        event: Any,
+        frame: _Frame,
+        values: dict[DataPath, Position],
+        keys: dict[DataPath, Position],
+    ) -> bool:
+        """Load an untagged scalar into ``frame`` as :meth:`start` would, and say so; or do
+        nothing and return False when it needs :meth:`start` (a problem to report, a key that
+        is not plain text or is a duplicate, the node cap, a refused key's value)."""
+        value: str = event.value
+        parent = frame.data
+        key = frame.key
+        if type(parent) is dict and key is None:  # a mapping key
+            if not event.implicit[0] or _plain_tag(value) != _STR_TAG or value in frame.first:
+                return False
+            mark = event.start_mark
+            frame.first[value] = mark
+            keys[(*frame.path, value)] = _position(Position, (mark.line + 1, mark.column + 1))
+            frame.key = value
+            return True
+        if key is _REFUSED or self.count >= MAX_NODES:
+            return False
+        if event.style:  # quoted or block: text (the composer's tag is str)
+            data: object = value
+        elif event.implicit[0]:
+            tag = _plain_tag(value)
+            if tag == _STR_TAG:  # plain text, as _scalar would return it
+                data = value
+            elif tag not in _ALLOWED_TAGS:
+                return False
+            else:
+                try:
+                    data = _scalar(value, None, tag)
+                except OutOfRange:
+                    return False
+        else:
+            return False
+        self.count += 1
+        mark = event.start_mark
+        position = _position(Position, (mark.line + 1, mark.column + 1))
+        if isinstance(parent, list):
+            values[(*frame.path, len(parent))] = position
+            parent.append(data)
+        else:
+            values[(*frame.path, key)] = position
+            parent[key] = data
+            frame.key = None
+        return True
 
     def start(self, event: Any, opens: bool) -> None:
         """A node starts: load it where it belongs, or skip it."""

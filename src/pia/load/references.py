@@ -175,7 +175,6 @@ def _check(
         else:
             sources[source_id] = source_path
     for path, kind, ident in refs:
-        pos = located.value_at(path)
         if kind == "source":
             if ident not in sources:
                 problems.append(
@@ -195,6 +194,7 @@ def _check(
             )
         elif kind != "entry" and ids[ident][0] != kind:
             actual = ids[ident][0]
+            pos = located.value_at(path)  # looked up only for a problem: most references are fine
             problems.append(
                 Diagnostic(
                     located.path,

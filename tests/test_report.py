@@ -247,3 +247,50 @@ def test_pdf_streams_are_deflated_at_zlibs_default_level() -> None:
     expected = deflater.compress(b"\n".join(stream.stream)) + deflater.flush()
     assert expected in stream.data
     assert zlib.decompress(expected) == b"\n".join(stream.stream)
+
+
+def test_pias_user_agent_stylesheet_drops_only_pseudo_elements_the_reports_never_have() -> None:
+    """WeasyPrint's user-agent stylesheet styles ``::marker`` and five footnote and note
+    pseudo-elements on every element; pia keeps the marker for list items and drops the rest.
+    The patterns must all be found (a WeasyPrint that changed them fails here, not silently)."""
+    import weasyprint
+
+    from pia.render.pdf import UNIVERSAL_PSEUDO, user_agent_css
+
+    original = weasyprint.html.UA
+    assert len(UNIVERSAL_PSEUDO.findall(original)) == 6
+    ours = user_agent_css(original)
+    assert UNIVERSAL_PSEUDO.findall(ours) == []
+    assert "\nli::marker {" in ours
+    removed = set(original.splitlines()) - set(ours.splitlines())
+    assert {line.split(" {")[0] for line in removed} == {
+        "::marker",
+        "::footnote-call",
+        "::footnote-marker",
+        "::note-call",
+        "::note-marker",
+        "::note-callback",
+    }
+
+
+def test_the_pages_are_the_same_with_weasyprints_own_user_agent_stylesheet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weasyprint
+
+    from pia.render.html import render_html
+    from pia.render.pdf import PiaFetcher, PiaHTML
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")
+    cf = load_case_file(MINIMAL)
+    rubrics = load_rubrics()
+    assessment = assess(cf.case, rubrics, case_sha256=cf.sha256)
+    html = render_html(assessment, cf.case, rubrics=rubrics, for_pdf=True)
+    assert "<li" in html, "the markers of list items are part of the comparison"
+    pdfs = [
+        cls(string=html, base_url=None, url_fetcher=PiaFetcher()).write_pdf(
+            pdf_variant="pdf/a-3b", pdf_tags=True
+        )
+        for cls in (PiaHTML, weasyprint.HTML)
+    ]
+    assert pdfs[0] == pdfs[1]

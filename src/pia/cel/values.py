@@ -70,9 +70,9 @@ Read = tuple[str, str]
 #: stops eight nested comprehensions after a fraction of a second instead of hours.
 EXPRESSION_STEPS = 200_000
 #: Steps one assessment run may take in all, "what would change the rating" included (it
-#: evaluates indicators again): about 65 per flow with the shipped rubrics (195,000 for 3,000
-#: flows with every bulk unknown). At most a few seconds of evaluation, so a report that carries
-#: a hostile rubric cannot make ``pia verify`` hang.
+#: evaluates indicators again): about 135 per flow with the shipped rubrics (400,000 for 3,000
+#: flows with every bulk unknown, ``bench/bench_scale.py``'s case). At most a few seconds of
+#: evaluation, so a report that carries a hostile rubric cannot make ``pia verify`` hang.
 RUN_STEPS = 5_000_000
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pia import __version__
 from pia.cel.evaluate import Outcome
 from pia.cel.rubric import LoadedRubric
+from pia.cel.values import Memo
 from pia.engine import score
 from pia.engine.criteria import key_findings, link_crosswalk, rubric_result
 from pia.engine.findings import quality_warnings, recommendations
@@ -46,6 +47,9 @@ def assess(
     (:class:`pia.engine.run.Carried`)."""
     day = as_of or case.as_of
     run = prepare(case, rubrics, day, view, reuse, carried)
+    if with_sensitivity:
+        # scoring keeps each macro's element results, which the sensitivity analysis reuses
+        run.recorder.memo = Memo()
     run.evaluate_all()
     rubric_results = [rubric_result(run, loaded) for loaded in rubrics]
     rubric_results = link_crosswalk(rubric_results, rubrics)

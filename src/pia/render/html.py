@@ -9,6 +9,7 @@ browser opening the file would run and load nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -47,7 +48,10 @@ def assets_dir() -> Path:
     return Path(str(resources.files("pia.render") / "assets"))
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The report's templates, compiled on first use and kept for the process (a template
+    changed on disk is compiled again, as Jinja checks each one's file before using it)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=True,

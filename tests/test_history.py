@@ -221,6 +221,25 @@ def test_history_skipping_dates_nothing_read_changed_gives_the_full_result(
     assert case_history(case, fipps) == fast
 
 
+@pytest.mark.parametrize("case_path", sorted((ROOT / "cases").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_date_the_history_judges_is_judged_as_a_fresh_assessment_would(
+    case_path: Path,
+) -> None:
+    """Judging one date after another, the history keeps what the earlier dates already worked
+    out (the last judgment where nothing read changed, the outcomes of expressions whose sections
+    did not change, each entry marked and converted to CEL values once for as long as its content
+    stays the same); on every date it gives what a fresh assessment on that date gives."""
+    from pia.engine.history import _Judge
+
+    case = load_case(case_path)
+    fipps = [r for r in load_rubrics() if r.rubric.id == "fipps"]
+    judge = _Judge(case, fipps)
+    days = sorted({f.day for f in dated_facts(case) if f.day <= case.as_of})
+    for day in days:
+        kept = judge(day).model_copy(update={"assessed_as_of": day})
+        assert kept == assess(case, fipps, as_of=day, with_sensitivity=False), day
+
+
 def test_sections_read_are_those_the_expressions_name() -> None:
     from pia.engine.history import sections_read
 

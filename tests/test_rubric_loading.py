@@ -112,3 +112,23 @@ def test_indicator_positions_point_at_the_expression() -> None:
     line, col = load_rubric(path).positions[("retention", "period-known")]
     text = path.read_text(encoding="utf-8").splitlines()[line - 1]
     assert text[col - 1 :] == 'case.retention.exists(r, known(r, "period"))'
+
+
+def test_a_question_asked_in_the_same_words_is_compiled_once() -> None:
+    """Rubrics often ask the same question in the same words; the text is compiled once per
+    process and every indicator that asks it shares the result. A text that does not compile is
+    not kept: it is an error each time it is loaded."""
+    from pia.cel.compile import ExprSyntaxError
+    from pia.cel.rubric import compiled_text, load_rubrics
+
+    rubrics = load_rubrics()
+    by_text: dict[str, object] = {}
+    asked = 0
+    for loaded in rubrics:
+        for compiled in (*loaded.compiled.values(), *loaded.applies.values()):
+            assert by_text.setdefault(compiled.source, compiled) is compiled
+            asked += 1
+    assert len(by_text) < asked
+    for _ in range(2):
+        with pytest.raises(ExprSyntaxError):
+            compiled_text("case.flows.exists(f,")

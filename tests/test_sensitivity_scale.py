@@ -11,6 +11,7 @@ import pytest
 
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.cel.values import Memo
+from pia.engine import assess
 from pia.engine import sensitivity as sensitivity_module
 from pia.engine.run import Run, prepare
 from pia.engine.sensitivity import sensitivity
@@ -89,3 +90,16 @@ def test_the_cost_of_sensitivity_grows_linearly_with_unknown_facts(
     for every fact)."""
     small, large = steps(25, rubrics), steps(200, rubrics)
     assert large / small <= 10, (small, large)
+
+
+@pytest.mark.parametrize(("path", "day"), CASES, ids=[f"{p.stem}@{d or 'as_of'}" for p, d in CASES])
+def test_element_results_kept_while_scoring_give_the_same_items_as_evaluating_in_full(
+    path: Path, day: date | None, rubrics: list[LoadedRubric], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``assess`` keeps each macro's element results while it scores the case, so the analysis
+    does not evaluate the readers of open facts once more to record them; its items are those of
+    evaluating every reader in full for every fact."""
+    case = load_case_file(path).case
+    kept = assess(case, rubrics, as_of=day).sensitivity
+    monkeypatch.setattr(sensitivity_module, "_record_memo", without_memo)
+    assert kept == tuple(sensitivity(evaluated(case, rubrics, day)))

@@ -200,3 +200,15 @@ def test_notice_in_force_on_the_date(day: date, ident: str, in_force: bool) -> N
     notice = entry(view_on(day), "notice", ident)
     assert notice is not None
     assert notice["in_force"] is in_force
+
+
+def test_views_built_from_entries_marked_for_other_dates_are_the_views_built_afresh() -> None:
+    """A caller that builds views of one case on many dates keeps each entry marked once; every
+    view is still the one built from nothing, and building one changes none built before."""
+    dumped = CASE.model_dump(mode="json", by_alias=True)
+    marked: dict[tuple[str, int], Any] = {}
+    days = [date(2024, 1, 1), date(2025, 3, 10), date(2025, 4, 15), date(2025, 5, 20)]
+    built = [build_view(CASE, day, dumped, marked) for day in days]
+    assert marked
+    assert built == [view_on(day) for day in days]
+    assert dumped == CASE.model_dump(mode="json", by_alias=True)

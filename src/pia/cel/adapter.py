@@ -205,6 +205,9 @@ def _speed_up_celpy() -> None:
     # celpy runs it for every macro element; the collections.abc classes answer the same.
     setattr(module, "Sequence", collections.abc.Sequence)  # noqa: B010
     setattr(module, "Mapping", collections.abc.Mapping)  # noqa: B010
+    # ``in`` builds ``typing.Iterable[Result]`` for a ``cast()`` on every call, which hashes the
+    # whole ``Result`` union through typing's cache: most of the cost of ``x in list``.
+    setattr(module, "Iterable", collections.abc.Iterable)  # noqa: B010
     evaluator = module.Evaluator
     if getattr(evaluator, "_pia_fast", False):
         return

@@ -135,11 +135,19 @@ def load_rubric_located(located: Located, text: str) -> LoadedRubric:
     return LoadedRubric(rubric, located.path, text, digest, compiled, positions, applies)
 
 
+@functools.lru_cache(maxsize=2048)
+def compiled_text(text: str) -> Compiled:
+    """``text`` compiled, once per process: rubrics often ask the same question in the same words
+    (the shipped rubrics hold 188 expressions in 109 texts), and a compiled expression depends
+    on its text alone and is never changed by evaluating it. A text that does not compile is
+    not kept: it raises :class:`ExprSyntaxError` each time."""
+    return compile_expression(text, new_environment())
+
+
 def compile_indicators(
     rubric: Rubric, located: Located, key: str = "when"
 ) -> tuple[dict[tuple[str, str], Compiled], list[Diagnostic]]:
     """Compile each indicator's ``key`` expression (``when``, or ``applies_when`` where given)."""
-    env = new_environment()
     allowed = allowed_paths()
     compiled: dict[tuple[str, str], Compiled] = {}
     problems: list[Diagnostic] = []
@@ -151,7 +159,7 @@ def compile_indicators(
             loc = ("criteria", ci, "indicators", ii, key)
             pos = located.value_at(loc)
             try:
-                result = compile_expression(text, env)
+                result = compiled_text(text)
             except ExprSyntaxError as exc:
                 line, col = _expr_position(located, loc, exc.line, exc.col)
                 message = f"indicator {criterion.id}/{indicator.id}: {exc.message}"

@@ -70,9 +70,9 @@ Read = tuple[str, str]
 #: stops eight nested comprehensions after a fraction of a second instead of hours.
 EXPRESSION_STEPS = 200_000
 #: Steps one assessment run may take in all, "what would change the rating" included (it
-#: evaluates indicators again): about 65 per flow with the shipped rubrics (195,000 for 3,000
-#: flows with every bulk unknown). At most a few seconds of evaluation, so a report that carries
-#: a hostile rubric cannot make ``pia verify`` hang.
+#: evaluates indicators again): about 135 per flow with the shipped rubrics (400,000 for 3,000
+#: flows with every bulk unknown, ``bench/bench_scale.py``'s case). At most a few seconds of
+#: evaluation, so a report that carries a hostile rubric cannot make ``pia verify`` hang.
 RUN_STEPS = 5_000_000
 
 
@@ -239,12 +239,9 @@ def to_cel(value: object, recorder: Recorder, memo: dict[int, Any] | None = None
     CEL values. Every mapping that carries an ``id`` records reads under that id. A dict that
     appears in several places (a joined entry) becomes one shared CEL map."""
     memo = {} if memo is None else memo
-    if isinstance(value, Unknown):
-        return unknown_error(value.path)
-    if isinstance(value, UnknownEntries):
-        return unknown_error(value.path)
-    if isinstance(value, PartialEntries):
-        return celtypes.ListType([*(to_cel(v, recorder, memo) for v in value), _more(value)])
+    # the kinds below are disjoint, so the order only puts the commonest first
+    if isinstance(value, str):
+        return celtypes.StringType(value)
     if isinstance(value, dict):
         if id(value) in memo:
             return memo[id(value)]
@@ -254,6 +251,12 @@ def to_cel(value: object, recorder: Recorder, memo: dict[int, Any] | None = None
         for k, v in value.items():
             result.replace(k, to_cel(v, recorder, memo))
         return result
+    if isinstance(value, Unknown):
+        return unknown_error(value.path)
+    if isinstance(value, UnknownEntries):
+        return unknown_error(value.path)
+    if isinstance(value, PartialEntries):
+        return celtypes.ListType([*(to_cel(v, recorder, memo) for v in value), _more(value)])
     if isinstance(value, list | tuple):
         return celtypes.ListType([to_cel(v, recorder, memo) for v in value])
     if isinstance(value, bool):
@@ -262,8 +265,6 @@ def to_cel(value: object, recorder: Recorder, memo: dict[int, Any] | None = None
         return _int(value)
     if isinstance(value, float):
         return celtypes.DoubleType(value)
-    if isinstance(value, str):
-        return celtypes.StringType(value)
     if value is None:
         return None
     raise TypeError(f"cannot convert {type(value).__name__} to CEL")

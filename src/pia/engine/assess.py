@@ -14,11 +14,12 @@ from typing import Any
 from pia import __version__
 from pia.cel.evaluate import Outcome
 from pia.cel.rubric import LoadedRubric
+from pia.cel.values import Memo
 from pia.engine import score
 from pia.engine.criteria import key_findings, link_crosswalk, rubric_result
 from pia.engine.findings import quality_warnings, recommendations
 from pia.engine.risks import risk_result
-from pia.engine.run import prepare
+from pia.engine.run import Carried, prepare
 from pia.engine.sensitivity import sensitivity
 from pia.engine.states import entry_states
 from pia.model.assessment import Assessment, CaseInfo
@@ -34,15 +35,21 @@ def assess(
     with_sensitivity: bool = True,
     view: dict[str, Any] | None = None,
     reuse: dict[str, Outcome] | None = None,
+    carried: Carried | None = None,
 ) -> Assessment:
     """Score ``case`` against ``rubrics`` as the arrangement stood on ``as_of``.
 
     ``with_sensitivity=False`` skips the "what would change the rating" analysis (its list is
     then empty), for callers that only compare results, like ``pia diff``. ``view`` is the
     as-of view (``build_view(case, day)``) when the caller has built it already; ``reuse``, outcomes
-    by expression the caller knows still hold on ``as_of`` (see :class:`pia.engine.run.Run`)."""
+    by expression the caller knows still hold on ``as_of`` (see :class:`pia.engine.run.Run`);
+    ``carried``, CEL values converted by the caller's earlier runs
+    (:class:`pia.engine.run.Carried`)."""
     day = as_of or case.as_of
-    run = prepare(case, rubrics, day, view, reuse)
+    run = prepare(case, rubrics, day, view, reuse, carried)
+    if with_sensitivity:
+        # scoring keeps each macro's element results, which the sensitivity analysis reuses
+        run.recorder.memo = Memo()
     run.evaluate_all()
     rubric_results = [rubric_result(run, loaded) for loaded in rubrics]
     rubric_results = link_crosswalk(rubric_results, rubrics)

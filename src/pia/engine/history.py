@@ -20,6 +20,7 @@ second (a partial date counts from its first day, as everywhere in pia).
 
 from __future__ import annotations
 
+import graphlib
 import pickle
 import re
 from collections.abc import Iterator, Sequence
@@ -30,13 +31,15 @@ from pydantic import Field
 
 from pia.cel.evaluate import Compiled, Outcome
 from pia.cel.rubric import LoadedRubric
+from pia.cel.values import Recorder, TracedMap
 from pia.engine import assess
 from pia.engine.diff import RubricInfo
+from pia.engine.run import Carried
 from pia.engine.view import build_view
 from pia.model.assessment import Assessment, CriterionResult, RiskResult, RubricResult
 from pia.model.case import Case
 from pia.model.common import UNKNOWN, Date, Model, partial_start
-from pia.model.view import HISTORIES
+from pia.model.view import HISTORIES, JOINS
 
 HISTORY_SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -481,8 +484,11 @@ def _judge(
     day: date,
     view: dict[str, Any] | None = None,
     reuse: dict[str, Outcome] | None = None,
+    carried: Carried | None = None,
 ) -> Assessment:
-    return assess(case, rubrics, as_of=day, with_sensitivity=False, view=view, reuse=reuse)
+    return assess(
+        case, rubrics, as_of=day, with_sensitivity=False, view=view, reuse=reuse, carried=carried
+    )
 
 
 #: Sections of the as-of view the engine's own code reads, whatever the rubrics ask: the
@@ -521,60 +527,157 @@ def sections_read(rubrics: Sequence[LoadedRubric]) -> frozenset[str] | None:
     return frozenset(out)
 
 
+#: section -> the fields the view joins into its entries (entries of other sections)
+_JOINED: dict[str, frozenset[str]] = {
+    section: frozenset(name for (joining, name) in JOINS if joining == section)
+    for section, _ in JOINS
+}
+#: The sections whose entries others join, each before the sections that join it.
+_JOIN_ORDER = tuple(
+    graphlib.TopologicalSorter(
+        {
+            section: {target for (joining, _), (_, target) in JOINS.items() if joining == section}
+            for section in _JOINED
+        }
+    ).static_order()
+)
+
+Fingerprint = tuple[Any, ...]
+
+
+class _Fingerprints:
+    """What each section of a view holds, as values equal only when the contents are (same
+    structure and types), and each entry's part apart, so that an entry that did not change is
+    recognised on its own, on any date.
+
+    An entry is its own fields pickled, with every entry joined into it (a flow's authorities,
+    a risk's mitigating safeguards) standing as that entry's token: the entries of the sections
+    joined are taken first, so a token says everything the entry holds, joined entries included,
+    without pickling each joined entry again inside every entry that joins it. Tokens are
+    numbers handed out in order to each distinct content, kept for every date."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[tuple[str, bytes, Fingerprint], int] = {}
+
+    def of_view(
+        self, view: dict[str, Any], names: Sequence[str] | None = None
+    ) -> dict[str, Fingerprint]:
+        """The fingerprint of each section of ``view`` named in ``names`` (default: all)."""
+        tokens: dict[int, int] = {}  # id of an entry of this view -> its token
+        order = [name for name in _JOIN_ORDER if name in view]
+        order += [name for name in view if name not in order and (names is None or name in names)]
+        out: dict[str, Fingerprint] = {}
+        for name in order:
+            value = view[name]
+            if isinstance(value, list):
+                items = tuple(self._token(name, item, tokens) for item in value)
+                out[name] = (type(value).__name__, getattr(value, "path", None), items)
+            else:
+                out[name] = ("value", pickle.dumps(value, protocol=5))
+        return out
+
+    def _token(self, section: str, entry: Any, tokens: dict[int, int]) -> int:
+        joined = _JOINED.get(section, frozenset()) if isinstance(entry, dict) else frozenset()
+        own = {k: v for k, v in entry.items() if k not in joined} if joined else entry
+        links = tuple((k, self._link(entry[k], tokens)) for k in sorted(joined) if k in entry)
+        token = self.tokens.setdefault(
+            (section, pickle.dumps(own, protocol=5), links), len(self.tokens)
+        )
+        if isinstance(entry, dict):
+            tokens[id(entry)] = token
+        return token
+
+    @staticmethod
+    def _link(value: Any, tokens: dict[int, int]) -> Fingerprint:
+        if isinstance(value, list):
+            items = tuple(tokens[id(item)] for item in value)
+            return (type(value).__name__, getattr(value, "path", None), items)
+        return ("value", pickle.dumps(value, protocol=5))
+
+
 class _Judge:
     """Judges one case on successive dates, reusing the last result where nothing it can read
     differs: the same value (same structure and types) of every section it can read, and the
     same side of the case's ``as_of`` (from which the assessor's judgments govern). On such a
     date a new judgment would evaluate the same expressions on the same values; only
-    ``assessed_as_of`` would differ, which a history does not compare."""
+    ``assessed_as_of`` would differ, which a history does not compare.
+
+    On the other dates, most entries are still what they were: each date's view is built from
+    the entries already marked, and every entry whose content was converted to CEL on an earlier
+    date is not converted again (:class:`pia.engine.run.Carried`)."""
 
     def __init__(self, case: Case, rubrics: Sequence[LoadedRubric]) -> None:
         self.case, self.rubrics = case, rubrics
         read = sections_read(rubrics)
         self.sections = None if read is None else sorted(read)
-        self.last: tuple[bytes, Assessment] | None = None
+        self.last: tuple[Any, Assessment] | None = None
         self.judged = 0
         self.dumped = case.model_dump(mode="json", by_alias=True)
+        self.marked: dict[tuple[str, int], Any] = {}
         #: expression source -> the sections it can read (every expression, when ``sections``)
         self.reads = {
             c.source: expression_sections(c) or frozenset()
             for loaded in rubrics
             for c in (*loaded.compiled.values(), *loaded.applies.values())
         }
-        #: the outcomes of the last date judged, by expression, and its sections as pickled
+        #: the outcomes of the last date judged, by expression, and its sections' fingerprints
         self.outcomes: dict[str, Outcome] = {}
-        self.values: dict[str, bytes] = {}
+        self.values: dict[str, Fingerprint] = {}
+        self.fingerprints = _Fingerprints()
+        #: an entry's token (see :class:`_Fingerprints`) -> its CEL map, from an earlier date
+        self.converted: dict[int, TracedMap] = {}
+        self.recorder = Recorder()
 
-    def _key(self, view: dict[str, Any], day: date) -> bytes | None:
-        if self.sections is None:
-            return None
-        watched = [(name, view.get(name)) for name in self.sections]
-        return pickle.dumps((day >= self.case.as_of, watched), protocol=5)
-
-    def _still_holding(self, view: dict[str, Any]) -> dict[str, Outcome] | None:
+    def _still_holding(self, prints: dict[str, Fingerprint]) -> dict[str, Outcome] | None:
         """The last date's outcomes of the expressions that read no section that changed since:
         evaluated again on the same values they would give the same outcome."""
         if self.sections is None:
             return None
-        values = {name: pickle.dumps(view.get(name), protocol=5) for name in self.sections}
-        changed = {name for name in self.sections if self.values.get(name) != values[name]}
-        self.values = values
+        changed = {name for name in self.sections if self.values.get(name) != prints[name]}
+        self.values = prints
         return {
             source: outcome
             for source, outcome in self.outcomes.items()
             if not (self.reads[source] & changed)
         }
 
+    def _carry(
+        self, view: dict[str, Any], prints: dict[str, Fingerprint]
+    ) -> tuple[Carried, list[tuple[int, dict[str, Any]]]]:
+        """The CEL maps of the view's entries converted on an earlier date, and the entries
+        converted on none (to keep once this date's conversion has made them)."""
+        carried = Carried(self.recorder)
+        fresh = []
+        for name, value in view.items():
+            if not isinstance(value, list):
+                continue
+            for entry, token in zip(value, prints[name][2], strict=True):
+                if not isinstance(entry, dict):
+                    continue
+                known = self.converted.get(token)
+                if known is None:
+                    fresh.append((token, entry))
+                else:
+                    carried.memo[id(entry)] = known
+        return carried, fresh
+
     def __call__(self, day: date) -> Assessment:
-        view = build_view(self.case, day, self.dumped)
-        key = self._key(view, day)
-        if key is not None and self.last is not None and self.last[0] == key:
-            return self.last[1]
-        reuse = self._still_holding(view)
+        view = build_view(self.case, day, self.dumped, self.marked)
+        prints = self.fingerprints.of_view(view, self.sections)
         if self.sections is not None:
             # what nothing can read need not be converted to CEL values (sections are lists)
             view = {k: v for k, v in view.items() if k in self.sections or not isinstance(v, list)}
-        result = _judge(self.case, self.rubrics, day, view, reuse)
+            prints = {name: prints.get(name, ("value", None)) for name in self.sections}
+        key = None if self.sections is None else (day >= self.case.as_of, prints)
+        if key is not None and self.last is not None and self.last[0] == key:
+            return self.last[1]
+        reuse = self._still_holding(prints)
+        carried, fresh = self._carry(view, prints)
+        result = _judge(self.case, self.rubrics, day, view, reuse, carried)
+        for known, entry in fresh:
+            converted = carried.memo.get(id(entry))
+            if isinstance(converted, TracedMap):
+                self.converted[known] = converted
         if reuse is not None:
             self.outcomes = reuse
         self.judged += 1

@@ -139,19 +139,43 @@ def with_applicability(outcome: Outcome, condition: Outcome) -> tuple[Outcome, b
     return Outcome(outcome.truth, reads, outcome.error, outcome.evidence), True
 
 
+@dataclass
+class Carried:
+    """CEL values carried from one run to the next by a caller that judges one case on
+    successive dates, where most entries of the view stay the same (see pia.engine.history).
+
+    ``memo`` maps the identity of a dict of the view to its CEL map: the caller seeds it with
+    the maps of entries whose content has not changed since a run that converted them, and the
+    conversion adds every dict it converts. A map stands for the content it was converted from
+    (CEL values are never changed while indicators are evaluated), so a seeded map evaluates
+    as a fresh one would. Every map reports its reads to ``recorder``, which is therefore
+    shared by the runs; each run starts its step count afresh."""
+
+    recorder: Recorder = field(default_factory=Recorder)
+    memo: dict[int, Any] = field(default_factory=dict)
+
+
 def prepare(
     case: Case,
     rubrics: Sequence[LoadedRubric],
     day: date,
     view: dict[str, Any] | None = None,
     reuse: dict[str, Outcome] | None = None,
+    carried: Carried | None = None,
 ) -> Run:
     """The as-of view of the case as CEL values, ready to evaluate every indicator. ``view``, if
     given, is ``build_view(case, day)`` already built by the caller; ``reuse`` holds outcomes by
-    expression that the caller knows still hold (the run adds the ones it evaluates)."""
+    expression that the caller knows still hold (the run adds the ones it evaluates);
+    ``carried``, CEL values converted by earlier runs (see :class:`Carried`)."""
     view = build_view(case, day) if view is None else view
-    recorder = Recorder()
-    root = to_cel(view, recorder)
+    if carried is None:
+        recorder = Recorder()
+        root = to_cel(view, recorder)
+    else:
+        recorder = carried.recorder
+        recorder.reset()
+        recorder.run_steps = 0
+        root = to_cel(view, recorder, carried.memo)
     root.entry = ROOT
     maps: dict[str, TracedMap] = {ROOT: root}
     for section in [*ID_SECTIONS, "litigation"]:

@@ -150,7 +150,9 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     declared = entries_by_id(run.case)
     where = _where_to_look_index(run.case)
     better = _orders(run)
-    memo = _record_memo(run, {key for keys in readers_of.values() for key in keys}, compiled_of)
+    memo = run.recorder.memo
+    if memo is None or not memo.recording:
+        memo = _record_memo(run, {key for keys in readers_of.values() for key in keys}, compiled_of)
     titles = _titles(run)
     items = []
     try:
@@ -319,7 +321,8 @@ def _record_memo(
     run: Run, keys: set[IndicatorKey], compiled_of: dict[IndicatorKey, Compiled]
 ) -> Memo:
     """Evaluate each indicator that reads an open fact once more, keeping its macros' element
-    results for the re-evaluations (the case is unchanged, so the results are the run's)."""
+    results for the re-evaluations (the case is unchanged, so the results are the run's). Not
+    needed when the run kept them while it scored (:func:`pia.engine.assess` does)."""
     memo = Memo()
     run.recorder.memo = memo
     seen: set[int] = set()

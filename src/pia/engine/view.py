@@ -42,10 +42,18 @@ def started_by(value: str | None, day: date) -> bool:
     return value is None or value == UNKNOWN or partial_start(value) <= day
 
 
-def build_view(case: Case, day: date, dumped: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_view(
+    case: Case,
+    day: date,
+    dumped: dict[str, Any] | None = None,
+    marked: dict[tuple[str, int], Any] | None = None,
+) -> dict[str, Any]:
     """The as-of view of ``case`` on ``day`` (see the module docstring for the rules).
     ``dumped`` is ``case.model_dump(mode="json", by_alias=True)`` when the caller builds views
-    of one case on many dates (the view copies what it keeps; the dump is never changed)."""
+    of one case on many dates (the view copies what it keeps; the dump is never changed), and
+    ``marked`` then keeps each entry and section of the dump with its unknowns marked, which
+    does not depend on the date, for the next view (keyed by section and identity in
+    ``dumped``, which the caller keeps alive and unchanged)."""
     if dumped is None:
         dumped = case.model_dump(mode="json", by_alias=True)
     view: dict[str, Any] = {
@@ -62,7 +70,9 @@ def build_view(case: Case, day: date, dumped: dict[str, Any] | None = None) -> d
         if value == UNKNOWN:
             view[name] = UnknownEntries(name)
         elif name in ID_SECTIONS or name == "timeline":
-            view[name] = [_entry(name, entry) for entry in value if _exists_on(name, entry, day)]
+            view[name] = [
+                _entry(name, entry, marked) for entry in value if _exists_on(name, entry, day)
+            ]
             if name in HISTORIES:
                 view[name] = [_resolve(name, e, day) for e in view[name]]
                 view[name] = [e for e in view[name] if e is not None]
@@ -71,7 +81,7 @@ def build_view(case: Case, day: date, dumped: dict[str, Any] | None = None) -> d
         elif name == "judgments":
             continue
         else:
-            view[name] = _mark(value, name)
+            view[name] = _section(name, value, marked)
     _resolve_joins(view)
     for suit in _entries(view, "litigation"):
         suit["rulings"] = [r for r in suit["rulings"] if _date_ok(r.get("date"), day)]
@@ -132,11 +142,33 @@ def _exists_on(section: str, entry: dict[str, Any], day: date) -> bool:
     return not (section in ENTRY_PERIODS and isinstance(until, str) and started_by(until, day))
 
 
-def _entry(section: str, entry: dict[str, Any]) -> dict[str, Any]:
+def _entry(
+    section: str, entry: dict[str, Any], marked: dict[tuple[str, int], Any] | None
+) -> dict[str, Any]:
+    """The entry with its unknowns marked: a new dict, since the view adds fields to it (joins,
+    ``in_force``, the rulings in force); what it holds is never changed, so it may be shared
+    with the views of other dates."""
+    key = (section, id(entry))
+    if marked is not None and key in marked:
+        return dict(marked[key])
     ident = entry.get("id")
     base = f"{section}[{ident}]" if ident else section
     out: dict[str, Any] = _mark(entry, base)
+    if marked is not None:
+        marked[key] = out
+        return dict(out)
     return out
+
+
+def _section(name: str, value: Any, marked: dict[tuple[str, int], Any] | None) -> Any:
+    """A section without entries (the sources, the report's settings) with its unknowns
+    marked: the view never changes what it holds, so the views of all dates may share it."""
+    if marked is None:
+        return _mark(value, name)
+    key = (name, id(value))
+    if key not in marked:
+        marked[key] = _mark(value, name)
+    return marked[key]
 
 
 def _resolve(section: str, entry: dict[str, Any], day: date) -> dict[str, Any] | None:

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gc
 import io
 import logging
 import os
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -219,6 +221,27 @@ class RenderLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """While inside, the objects that exist on entry (every module loaded, the case, the rubrics,
+    the assessment) are left out of Python's cycle collections; objects made inside are
+    collected as usual, and on leaving everything is as before.
+
+    Those objects outlive the render, yet every full collection would walk them all again while
+    WeasyPrint builds hundreds of thousands of boxes: with the ICE-IRS case, about 1.5 s more
+    than the same render in a process that holds only WeasyPrint. Nothing else changes: the same
+    HTML goes to WeasyPrint and the same bytes come out. Left alone when a caller has frozen
+    objects itself (it unfreezes them when it sees fit)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def render_pdf(
     assessment: Assessment,
     case_file: CaseFile,
@@ -231,10 +254,11 @@ def render_pdf(
     """The report as PDF/A-3b bytes. Same inputs, same bytes."""
     epoch = int(_timestamp(assessment.assessed_as_of).timestamp())
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
-    html = render_html(
-        assessment, case_file.case, rubrics=rubrics, profile=profile, paper=paper, for_pdf=True
-    )
-    return html_to_pdf(html, assessment, case_file, rubrics, fetcher=fetcher)
+    with _collector_spared():
+        html = render_html(
+            assessment, case_file.case, rubrics=rubrics, profile=profile, paper=paper, for_pdf=True
+        )
+        return html_to_pdf(html, assessment, case_file, rubrics, fetcher=fetcher)
 
 
 def html_to_pdf(
@@ -250,13 +274,12 @@ def html_to_pdf(
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)
     try:
-        document = PiaHTML(string=html, base_url=None, url_fetcher=fetcher)
-        data = document.write_pdf(
-            pdf_variant="pdf/a-3b",
-            pdf_tags=True,
-            attachments=attachments(assessment, case_file, rubrics),
-            uncompressed_pdf=False,
-        )
+        files = attachments(assessment, case_file, rubrics)
+        with _collector_spared():
+            document = PiaHTML(string=html, base_url=None, url_fetcher=fetcher)
+            data = document.write_pdf(
+                pdf_variant="pdf/a-3b", pdf_tags=True, attachments=files, uncompressed_pdf=False
+            )
     finally:
         logger.removeHandler(log)
     assert isinstance(data, bytes)

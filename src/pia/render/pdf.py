@@ -13,8 +13,11 @@ What makes the PDF safe, archival and reproducible:
 - **Archive**: PDF/A-3b, tagged (headings, tables, figure alt text for screen readers), with the
   case YAML, the rubric files and the JSON result attached, so ``pia verify`` can re-derive the
   numbers from the PDF alone.
-- **Speed**: two adjustments to pydyf, which writes the PDF for WeasyPrint, that leave what it
-  writes the same in kind: page references built once, streams deflated at zlib's default level.
+- **Speed**, none of it changing what is drawn: pydyf (which writes the PDF for WeasyPrint)
+  builds its page references once and deflates at zlib's default level; :class:`PiaHTML` renders
+  with WeasyPrint's user-agent stylesheet minus the rules for pseudo-elements the reports never
+  have (:func:`user_agent_css`); the collector is kept off pia's own objects while WeasyPrint
+  lays out (:func:`_collector_spared`).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -21,16 +22,21 @@ LOADED = (
 )
 
 
-def modules_after(*args: str) -> set[str]:
+def loaded_by(program: str, *args: str, env: dict[str, str] | None = None) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", LOADED, *args],
+        [sys.executable, "-c", program, *args],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
     return set(result.stdout.split())
+
+
+def modules_after(*args: str) -> set[str]:
+    return loaded_by(LOADED, *args)
 
 
 def top_level(modules: set[str]) -> set[str]:
@@ -121,3 +127,75 @@ def test_pia_validate_runs_with_the_plugin_setting_the_user_chose(
         check=True,
     )
     assert result.stdout.split() == [repr(seen), "0"]
+
+
+PROGRAM = (
+    "import io, sys, contextlib; from pia.cli import main; sys.argv = ['pia', *sys.argv[1:]]\n"
+    "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+    "    main()\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+)
+
+
+def program_modules_after(*args: str, plugins: str | None = None) -> set[str]:
+    """What the ``pia`` program (``main()`` with no arguments) has loaded once it is done."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if plugins is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = plugins
+    return loaded_by(PROGRAM, *args, env=env)
+
+
+def test_the_program_reads_no_distribution_metadata_when_plugins_are_off() -> None:
+    """pydantic's plugin loader imports importlib.metadata even when told to find no plugin;
+    the program puts a loader that finds none in its place."""
+    assert "importlib.metadata" not in program_modules_after("validate", "cases/ice-irs.yaml")
+
+
+def test_with_plugins_on_pydantic_looks_for_them_as_usual() -> None:
+    loaded = program_modules_after("validate", "cases/ice-irs.yaml", plugins="")
+    assert {"pydantic.plugin._loader", "importlib.metadata"} <= loaded
+
+
+def test_the_plugin_free_loader_replaces_pydantics_only_when_every_plugin_is_off() -> None:
+    from pia.cli import PYDANTIC_PLUGIN_LOADER, no_pydantic_plugins
+
+    modules: dict[str, types.ModuleType] = {}
+    no_pydantic_plugins({}, modules)
+    assert list(modules[PYDANTIC_PLUGIN_LOADER].get_plugins()) == []
+    for chosen in ("", "logfire", "1"):
+        untouched: dict[str, types.ModuleType] = {}
+        no_pydantic_plugins({"PYDANTIC_DISABLE_PLUGINS": chosen}, untouched)
+        assert untouched == {}
+    real = types.ModuleType(PYDANTIC_PLUGIN_LOADER)
+    loaded = {PYDANTIC_PLUGIN_LOADER: real}
+    no_pydantic_plugins({}, loaded)
+    assert loaded[PYDANTIC_PLUGIN_LOADER] is real
+
+
+def test_pydantic_takes_nothing_but_get_plugins_from_its_loader_and_it_finds_none_when_off() -> (
+    None
+):
+    """The plugin-free loader offers ``get_plugins`` only: a pydantic that imports anything else
+    from its loader must fail here, before it fails a user."""
+    import re
+
+    import pydantic
+
+    package = Path(pydantic.__file__).parent
+    taken: set[str] = set()
+    for source in package.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        for names in re.findall(r"from (?:\.|pydantic\.plugin\.)_loader import ([^\n]+)", text):
+            taken |= {name.strip(" ()") for name in names.split(",")}
+        assert "_loader." not in text.replace("_loader.py", ""), source
+    assert taken == {"get_plugins"}
+    code = (
+        "import os; os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'\n"
+        "from pydantic.plugin._loader import get_plugins; print(list(get_plugins()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -43,6 +43,7 @@ from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
+from pia.render.wording import words
 
 #: Headings of a US federal PIA, in the order agency privacy offices read them. The research
 #: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
@@ -300,6 +301,7 @@ def build_context(
         "flow_kind": {f.id: flow_kind(f) for f in case.flows},
         "flow_via": {f.id: flow_via(f, case) for f in case.flows},
         "system_rows": {s.id: system_row(s, case) for s in case.systems},
+        "risk_safeguards": {r.id: risk_safeguards(r) for r in assessment.risks},
         "risk_plan": {r.id: risk_plan(r, case) for r in assessment.risks},
         "risk_still": {r.id: risk_still(r) for r in assessment.risks},
         "dpia_triggers": dpia_triggers(case),
@@ -544,6 +546,25 @@ def risk_plan(risk: RiskResult, case: Case) -> str:
     return sentence[:1].upper() + sentence[1:] + "."
 
 
+def risk_safeguards(risk: RiskResult) -> str:
+    """The safeguards recorded against a risk, each with its status and what it takes off the
+    likelihood, as one sentence; "No safeguard recorded." when the case records none, and empty
+    when it leaves them unknown (:func:`risk_still` says so)."""
+    if is_unknown_list(risk.mitigations):
+        return ""
+    if not risk.mitigations:
+        return "No safeguard recorded."
+    return (
+        "; ".join(
+            f"{m.title} ({words(m.status)}"
+            + (f", lowers likelihood by {m.reduction:g}" if m.reduction else "")
+            + ")"
+            for m in risk.mitigations
+        )
+        + "."
+    )
+
+
 def _or(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
@@ -559,6 +580,14 @@ def risk_still(risk: RiskResult) -> str:
         outcomes: dict[tuple[int, str], list[str]] = {}
         for e in risk.if_verified:
             outcomes.setdefault((e.residual_likelihood, e.residual_level), []).append(e.title)
+        recorded = [m.title for m in risk.mitigations]
+        if len(outcomes) == 1 and len(recorded) > 1 and set(*outcomes.values()) == set(recorded):
+            # The register has just listed them all: not again, in full.
+            (likelihood, level), _ = next(iter(outcomes.items()))
+            return (
+                f"{lead}: verifying any one of these safeguards would lower its likelihood to "
+                f"{likelihood} ({level})."
+            )
         moves = "; ".join(
             ("verifying " if len(names) == 1 else "verifying any one of ")
             + _or(names)

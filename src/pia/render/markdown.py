@@ -319,17 +319,10 @@ class _Report:
         self.add("### Risks before and after treatment", "")
         rows = []
         for r in self.a.risks:
-            mitigations = "; ".join(
-                f"{m.title} ({self.words(m.status)}"
-                + (f", lowers likelihood by {m.reduction:g}" if m.reduction else "")
-                + ")"
-                for m in r.mitigations
-            )
             treatment = " ".join(
                 t
                 for t in (
-                    f"{mitigations}." if mitigations else "",
-                    "No safeguard recorded." if r.mitigations == () else "",
+                    ctx["risk_safeguards"][r.id],
                     ctx["risk_plan"][r.id],
                     ctx["risk_still"][r.id],
                 )

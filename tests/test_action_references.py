@@ -12,7 +12,9 @@ from helpers import ROOT
 from pia.cel.rubric import load_rubrics
 from pia.cli import main
 from pia.load.case import check_criterion_references, load_case_file, load_case_text
-from pia.model.diagnostics import DANGLING_REFERENCE, WRONG_KIND, DiagnosticError
+from pia.load.located import Located
+from pia.model.diagnostics import DANGLING_REFERENCE, WRONG_KIND, Diagnostic, DiagnosticError
+from pia.model.rubric import Rubric
 
 ICE = ROOT / "cases" / "ice-irs.yaml"
 RISKS = "    risks: [risk-insecure-holding]\n"
@@ -101,3 +103,98 @@ def test_pia_assess_reports_the_criterion_and_writes_nothing(
     assert "PIA-E020" in err
     assert "did you mean 'core.security'?" in err
     assert not out.exists()
+
+
+# --- pia validate checks them too, against the same rubrics -------------------------------------
+
+
+@pytest.fixture
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache / "pia" / "criteria"
+
+
+def test_pia_validate_reports_a_misspelt_criterion_as_assess_does(
+    ice_text: str, tmp_path: Path, private_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ice.yaml"
+    path.write_text(ice_text.replace("core.security,", "core.secruity,"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    line = line_of(ice_text, "core.security,")
+    assert f"{path}:{line}:" in err
+    assert "PIA-E020" in err
+    assert "did you mean 'core.security'?" in err
+
+
+def test_pia_validate_checks_criteria_against_the_rubrics_named_with_rubric(
+    ice_text: str, tmp_path: Path, private_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ice.yaml"
+    path.write_text(ice_text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert main(["validate", "--rubric", "core", "--rubric", "fipps", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "'oecd.security-safeguards' is not a criterion of any rubric assessed (core, fipps)" in err
+    )
+    assert "'gdpr-dpia.security'" in err
+
+
+def test_a_rubric_of_ones_own_counts_once_named_and_is_read_again_when_it_changes(
+    ice_text: str, tmp_path: Path, private_cache: Path
+) -> None:
+    rubric = tmp_path / "mine.yaml"
+    fipps = (ROOT / "src" / "pia" / "data" / "rubrics" / "fipps.yaml").read_text(encoding="utf-8")
+    rubric.write_text(fipps, encoding="utf-8")
+    path = tmp_path / "ice.yaml"
+    path.write_text(ice_text.replace("fipps.security,", "fipps.safety,"), encoding="utf-8")
+    others = ["--rubric", "core", "--rubric", "oecd", "--rubric", "gdpr-dpia"]
+    assert main(["validate", "--rubric", str(rubric), *others, str(path)]) == 2
+    rubric.write_text(fipps.replace("  - id: security\n", "  - id: safety\n"), encoding="utf-8")
+    assert main(["validate", "--rubric", str(rubric), *others, str(path)]) == 0
+
+
+def test_the_criteria_of_a_rubric_are_kept_by_its_bytes_and_a_cache_file_is_trusted_only_if_private(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pia.load.rubric as module
+    from pia.load.rubric import rubric_criteria
+
+    fipps = ROOT / "src" / "pia" / "data" / "rubrics" / "fipps.yaml"
+    first = rubric_criteria([fipps])
+    assert "fipps.security" in first
+    (kept,) = private_cache.iterdir()
+    assert set(kept.read_text(encoding="utf-8").split("\n")) == first
+    read: list[object] = []
+    real = module.parse_rubric
+
+    def counted(located: Located) -> tuple[Rubric, list[Diagnostic]]:
+        read.append(located)
+        return real(located)
+
+    monkeypatch.setattr(module, "parse_rubric", counted)
+    assert rubric_criteria([fipps]) == first
+    assert read == []  # from the cache
+    kept.write_text("fipps.made-up", encoding="utf-8")
+    kept.chmod(0o666)  # anyone could have written this: not trusted
+    assert rubric_criteria([fipps]) == first
+    assert len(read) == 1
+    kept.write_text("\x00 not ids \x00", encoding="utf-8")
+    kept.chmod(0o600)
+    assert rubric_criteria([fipps]) == first  # damaged: read again
+    assert len(read) == 2
+
+
+def test_a_rubric_with_problems_is_reported_where_they_are(
+    ice_text: str, tmp_path: Path, private_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rubric = tmp_path / "broken.yaml"
+    fipps = (ROOT / "src" / "pia" / "data" / "rubrics" / "fipps.yaml").read_text(encoding="utf-8")
+    rubric.write_text(fipps.replace("critical_cap:", "critical_kap:", 1), encoding="utf-8")
+    path = tmp_path / "ice.yaml"
+    path.write_text(ice_text, encoding="utf-8")
+    assert main(["validate", "--rubric", str(rubric), str(path)]) == 2
+    assert f"{rubric}:" in capsys.readouterr().err
+    assert not private_cache.exists() or not any(private_cache.iterdir())

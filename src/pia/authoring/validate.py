@@ -22,14 +22,22 @@ from pia.model.diagnostics import RULES_BY_CODE, Diagnostic, DiagnosticError, Ru
 from pia.model.validation import CheckedFile
 
 if TYPE_CHECKING:
+    from pia.load.located import Located
     from pia.load.settings import Settings
+    from pia.model.case import Case
 
 
 def validate_files(
-    paths: Sequence[Path], *, strict: bool = False, today: date | None = None
+    paths: Sequence[Path],
+    *,
+    strict: bool = False,
+    today: date | None = None,
+    rubrics: Sequence[str] = (),
 ) -> list[CheckedFile]:
     """Check each file in turn. Under ``strict`` a bad ``[tool.pia]`` table is reported once, as
-    a file of its own (the pyproject.toml), and the files it governs are linted without it."""
+    a file of its own (the pyproject.toml), and the files it governs are linted without it.
+    ``rubrics`` (ids or files, default every shipped rubric) are those a case's actions may
+    name criteria of, as for ``pia assess --rubric``."""
     out: list[CheckedFile] = []
     found: dict[Path, Settings | None] = {}
     for path in paths:
@@ -45,7 +53,9 @@ def validate_files(
                     found[where] = None
                     out.append(CheckedFile(str(where), None, None, tuple(exc.diagnostics)))
             settings = found.get(where) if where is not None else None
-        out.append(validate_file(path, strict=strict, today=today, settings=settings))
+        out.append(
+            validate_file(path, strict=strict, today=today, settings=settings, rubrics=rubrics)
+        )
     return out
 
 
@@ -55,9 +65,12 @@ def validate_file(
     strict: bool = False,
     today: date | None = None,
     settings: Settings | None = None,
+    rubrics: Sequence[str] = (),
 ) -> CheckedFile:
     """Load a case or rubric file fully; with ``strict``, lint a case (as of ``today``, default
-    the clock's date) and keep the findings its waivers and ``settings`` leave."""
+    the clock's date) and keep the findings its waivers and ``settings`` leave. The criteria a
+    case's actions name must be criteria of ``rubrics`` (default: the shipped ones), as
+    ``pia assess`` requires; the rubrics are read only for a case whose actions name any."""
     text = ""
     try:
         text = read_text(path)
@@ -73,6 +86,8 @@ def validate_file(
             )
             return CheckedFile(str(path), "rubric", summary, (), (), text)
         case = load_case_located(located)
+        if any(action.criteria for action in case.actions):
+            check_action_criteria(case, located, rubrics)
     except DiagnosticError as exc:
         return CheckedFile(str(path), None, None, tuple(exc.diagnostics), (), text)
     summary = f"case {case.id}: {len(case.sources)} sources, {len(case.flows)} flows"
@@ -84,6 +99,19 @@ def validate_file(
     kept = tuple(d for d in result.diagnostics if enabled(d.code, path, settings))
     waived = tuple(w for w in result.waived if enabled(w.diagnostic.code, path, settings))
     return CheckedFile(str(path), "case", summary, kept, waived, text)
+
+
+def check_action_criteria(case: Case, located: Located, rubrics: Sequence[str]) -> None:
+    """Raise the located problems of criteria that the case's actions name and ``rubrics``
+    (ids or files; default every shipped rubric) do not declare."""
+    from pia.load.references import criterion_reference_diagnostics
+    from pia.load.rubric import rubric_criteria
+    from pia.load.workspace import resolve_rubric_specs
+
+    criteria = rubric_criteria(resolve_rubric_specs(rubrics))
+    problems = criterion_reference_diagnostics(case, located, criteria)
+    if problems:
+        raise DiagnosticError(problems)
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import TextIO
 import click
 
 from pia.cli.errors import EXIT_FINDINGS, EXIT_INPUT, Failed
+from pia.cli.options import rubric_option
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -57,7 +58,13 @@ def paused_gc() -> Iterator[None]:
     show_default=True,
     help="text for people; json; sarif for code scanning; github for Actions annotations.",
 )
-def validate(files: tuple[str, ...], quiet: bool, strict: bool, fmt: str) -> None:
+@rubric_option(
+    "Rubric id or file (repeatable) whose criteria a case's actions may name, as for assess. "
+    "Default: every shipped rubric."
+)
+def validate(
+    files: tuple[str, ...], quiet: bool, strict: bool, fmt: str, rubrics: tuple[str, ...]
+) -> None:
     """Check case and rubric files: YAML, schema and references.
 
     Prints every problem as FILE:LINE:COL and exits 2 if any file has errors. With --strict it
@@ -70,7 +77,7 @@ def validate(files: tuple[str, ...], quiet: bool, strict: bool, fmt: str) -> Non
 
         from pia.authoring.validate import validate_files
 
-        checked = validate_files([Path(f) for f in files], strict=strict)
+        checked = validate_files([Path(f) for f in files], strict=strict, rubrics=rubrics)
     from pia.model.validation import Totals
 
     totals = Totals.of(checked)

@@ -6,18 +6,81 @@ can be checked without them.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pia.load.located import DataPath, Located
+from pia.load.files import decode_utf8, private_cache_dir, read_bounded, write_atomic
+from pia.load.located import DataPath, Located, load_located
 from pia.load.schema import validate_located
-from pia.model.diagnostics import RUBRIC_INCONSISTENT, Diagnostic
-from pia.model.rubric import Rubric
+from pia.model.diagnostics import RUBRIC_INCONSISTENT, Diagnostic, DiagnosticError
+
+if TYPE_CHECKING:
+    from pia.model.rubric import Rubric
+
+#: Bumped when what is kept in the criteria cache changes.
+_CRITERIA_CACHE_FORMAT = b"pia criteria 1\n"
+#: A cached list larger than this is not a list of criterion ids: it is not read.
+_MAX_CACHED_BYTES = 64 * 1024
 
 
 def parse_rubric(located: Located) -> tuple[Rubric, list[Diagnostic]]:
     """The validated rubric and its consistency problems (schema errors raise)."""
+    from pia.model.rubric import Rubric  # not defined to check a case alone
+
     rubric = validate_located(located, Rubric)
     return rubric, consistency_diagnostics(rubric, located)
+
+
+def rubric_criteria(paths: Sequence[Path]) -> set[str]:
+    """The qualified ids (``fipps.security``) of the criteria the rubric files declare, without
+    compiling their indicators: what ``pia validate`` needs to check the criteria a case's
+    actions name. A file is read in full (schema and consistency) the first time its exact
+    bytes are seen; its ids are then kept in the user's private cache folder under the SHA-256
+    of those bytes, so later runs only hash the file. A rubric with problems raises them, as
+    ``pia assess`` would; its ids are never cached."""
+    folder = private_cache_dir("criteria")
+    ids: set[str] = set()
+    for path in paths:
+        data = read_bounded(path)
+        key = hashlib.sha256(_CRITERIA_CACHE_FORMAT + data).hexdigest()
+        cached = _read_cached(folder / key) if folder is not None else None
+        if cached is None:
+            located = load_located(decode_utf8(data, str(path)), str(path))
+            rubric, problems = parse_rubric(located)
+            if problems:
+                raise DiagnosticError(problems)
+            cached = [f"{rubric.id}.{c.id}" for c in rubric.criteria]
+            if folder is not None:
+                with contextlib.suppress(DiagnosticError):  # no cache: the next run reads again
+                    write_atomic(folder / key, "\n".join(cached).encode("utf-8"))
+        ids.update(cached)
+    return ids
+
+
+def _read_cached(path: Path) -> list[str] | None:
+    """The ids kept at ``path``, if it is a regular file of this user's that no one else can
+    write; None otherwise (never there, damaged, or not to be trusted)."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_uid != os.geteuid()
+                or info.st_mode & 0o022
+                or info.st_size > _MAX_CACHED_BYTES
+            ):
+                return None
+            text = handle.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    ids = text.split("\n")
+    return ids if all(i.count(".") >= 1 and i.strip() == i and i for i in ids) else None
 
 
 def consistency_diagnostics(rubric: Rubric, located: Located) -> list[Diagnostic]:

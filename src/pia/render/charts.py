@@ -212,7 +212,10 @@ def history_svg(series: HistorySeries) -> str:
     parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="#0b4f8a" stroke-width="2"/>')
     for day, (_, score, _) in zip(days, series.points, strict=True):
         parts.append(f'<circle cx="{x(day)}" cy="{y(score)}" r="3" fill="#0b4f8a"/>')
+    step = year_step(width * 365.25 / span)
     for year in range(first.year + 1, end.year + 1):
+        if year % step:
+            continue
         tick_day = date(year, 1, 1)
         parts.append(
             f'<line x1="{x(tick_day)}" y1="{top + height}" x2="{x(tick_day)}" '
@@ -231,6 +234,18 @@ def history_svg(series: HistorySeries) -> str:
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+#: Years between labelled ticks on a time axis, the first that leaves room for each label.
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
+#: The least room, in chart units, between two year labels (a label is about 26 wide).
+YEAR_LABEL_ROOM = 40
+
+
+def year_step(per_year: float) -> int:
+    """How many years apart the axis labels go, given how wide a year is on the axis: every
+    year where there is room, else every 2, 5, 10... years, so that no two labels overprint."""
+    return next((s for s in YEAR_STEPS if s * per_year >= YEAR_LABEL_ROOM), YEAR_STEPS[-1])
 
 
 def history_alt(series: HistorySeries) -> str:

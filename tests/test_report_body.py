@@ -167,7 +167,7 @@ def test_recommendations_are_consolidated_across_rubrics_and_tied_to_actions() -
 def test_a_recommendation_without_an_action_says_so(ice_html: str) -> None:
     plan = ice_html[ice_html.index('id="action-plan"') : ice_html.index('id="crosswalk"')]
     assert "No action recorded." in plan
-    assert "ICE corrective action plan for the IRS safeguard review findings" in plan
+    assert "ICE corrective action plan for open IRS safeguard findings" in plan
 
 
 def test_the_risk_register_shows_before_and_after_with_the_treatment(ice_html: str) -> None:

@@ -58,11 +58,24 @@ def unknown_reads(run: Run, outcome: Outcome) -> tuple[str, ...]:
     found = []
     for entry, fld in sorted(outcome.evidence):
         cel_map = run.maps.get(entry)
-        if cel_map is not None and cel_map.is_unknown(fld):
+        if (
+            cel_map is not None
+            and cel_map.is_unknown(fld)
+            and not grounded_unknown(run, entry, fld)
+        ):
             name = fact_name(*fact_of(run, entry, fld))
             if name not in found:
                 found.append(name)
     return tuple(found)
+
+
+def grounded_unknown(run: Run, entry: str, fld: str) -> bool:
+    """Whether a field the view derives is unknown because a fact it is derived from is: then
+    that fact, not the derived field, is the one to find out."""
+    grounds = run.recorder.derived.get((entry, fld), ())
+    return any(
+        (m := run.maps.get(e)) is not None and f in m and m.is_unknown(f) for e, f in grounds
+    )
 
 
 #: (section, joined field) -> the id field it is joined from (``flows.authority_entries`` is

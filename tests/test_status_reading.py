@@ -290,3 +290,16 @@ def test_the_score_over_time_moves_on_the_case_date_for_an_undated_status() -> N
     (fact,) = [f for f in dated_facts(case) if "undated" in f.text]
     assert (fact.day, fact.entry) == (AS_OF, "sg-log")
     assert fact.text == "safeguard sg-log: implemented (undated; in force by the case's date)"
+
+
+def test_a_criterion_tells_first_the_finding_that_caps_it_hardest(
+    rubrics: list[LoadedRubric],
+) -> None:
+    """The court order not lifted caps Legal basis at not met: the criterion's first finding
+    says so, before the lighter cap and the rule that merely fails."""
+    result = assess(dated(enjoined_then_unknown), rubrics[:1], with_sensitivity=False)
+    (legal,) = [c for c in result.rubrics[0].criteria if c.id == "core.legal-basis"]
+    assert [f.indicator for f in legal.findings][:2] == [
+        "court-relief-granted",
+        "authority-blocked",
+    ]

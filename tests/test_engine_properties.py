@@ -123,14 +123,18 @@ def case_dicts(draw: st.DrawFn) -> dict[str, Any]:
         }
         for i in range(draw(st.integers(0, 2)))
     ]
+    kinds = [draw(st.sampled_from(["collection", "stated", "alleged"])) for _ in range(2)]
     purposes = [
         _source(f"P{i}")
         | {
             "statement": f"Purpose {i}",
-            "kind": draw(st.sampled_from(["collection", "stated", "alleged"])),
-            "compatible_with_collection": draw(TRI),
+            "kind": kind,
+            # the collection purpose fits itself: the format refuses `false` there
+            "compatible_with_collection": draw(
+                st.sampled_from([True, "unknown"]) if kind == "collection" else TRI
+            ),
         }
-        for i in range(draw(st.integers(0, 2)))
+        for i, kind in enumerate(kinds[: draw(st.integers(0, 2))])
     ]
     flows = [
         _source(f"F{i}")

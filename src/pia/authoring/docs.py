@@ -677,7 +677,9 @@ def _view_extra(model: type[BaseModel], section: str, name: str) -> tuple[Shape,
         return Shape.of(Sourced.model_fields["sources"]), [
             f"sources of the `{history}` entry in force"
         ]
-    words, note = VIEW_EXTRA_WORDS.get(name, ("", ""))
+    from pia.model.view import VIEW_FIELDS
+
+    words, note = VIEW_EXTRA_WORDS.get(name) or VIEW_FIELDS.get(section, {}).get(name, ("", ""))
     return Shape(_Words(words or "(added by the view)")), [note]
 
 

@@ -143,6 +143,9 @@ class Recorder:
     memo: Memo | None = None
     #: while a memo records: every read of each macro element being evaluated, innermost last
     scopes: list[set[Read]] = field(default_factory=list)
+    #: reads that stand for others: a field the view derives (a flow's ``court_relief``) is read
+    #: together with the facts it was derived from, so evidence and diffs name them
+    derived: dict[Read, tuple[Read, ...]] = field(default_factory=dict)
 
     def reset(self) -> None:
         """Start a new evaluation: reads and the expression's steps start over, the run's don't."""
@@ -162,10 +165,11 @@ class Recorder:
             raise CostExceeded("run", self.run_limit)
 
     def read(self, entry: str, name: str) -> None:
-        self.reads.add((entry, name))
-        self.frames[-1].add((entry, name))
-        if self.scopes:
-            self.scopes[-1].add((entry, name))
+        for pair in ((entry, name), *self.derived.get((entry, name), ())):
+            self.reads.add(pair)
+            self.frames[-1].add(pair)
+            if self.scopes:
+                self.scopes[-1].add(pair)
 
     @property
     def evidence(self) -> set[Read]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pia.cel.evaluate import Outcome
@@ -58,11 +58,24 @@ def unknown_reads(run: Run, outcome: Outcome) -> tuple[str, ...]:
     found = []
     for entry, fld in sorted(outcome.evidence):
         cel_map = run.maps.get(entry)
-        if cel_map is not None and cel_map.is_unknown(fld):
+        if (
+            cel_map is not None
+            and cel_map.is_unknown(fld)
+            and not grounded_unknown(run, entry, fld)
+        ):
             name = fact_name(*fact_of(run, entry, fld))
             if name not in found:
                 found.append(name)
     return tuple(found)
+
+
+def grounded_unknown(run: Run, entry: str, fld: str) -> bool:
+    """Whether a field the view derives is unknown because a fact it is derived from is: then
+    that fact, not the derived field, is the one to find out."""
+    grounds = run.recorder.derived.get((entry, fld), ())
+    return any(
+        (m := run.maps.get(e)) is not None and f in m and m.is_unknown(f) for e, f in grounds
+    )
 
 
 #: (section, joined field) -> the id field it is joined from (``flows.authority_entries`` is
@@ -133,7 +146,7 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
         derived_label=labels.get(derived.level, "Unknown"),
         basis="established" if derived.best_case_level == derived.level else "not_demonstrated",
         level_meaning=meaning,
-        findings=findings(criterion, indicators),
+        findings=findings(criterion, indicators, {lv.id: lv.value for lv in rubric.scale}),
         score=round(score.level_value(rubric, level) * criterion.weight, 3),
         share=round(derived.share, 3),
         best_case_level=derived.best_case_level,
@@ -152,7 +165,11 @@ def criterion_result(run: Run, loaded: LoadedRubric, criterion: Criterion) -> Cr
 _BEARING_ORDER = {"bad": 0, "good": 1, "unknown": 2}
 
 
-def findings(criterion: Criterion, results: Sequence[IndicatorResult]) -> tuple[Finding, ...]:
+def findings(
+    criterion: Criterion,
+    results: Sequence[IndicatorResult],
+    cap_values: Mapping[str, float] | None = None,
+) -> tuple[Finding, ...]:
     """One sentence per indicator, in the state it is in: the rubric's ``if_true``/``if_false``
     text for a settled indicator (its description, marked, where the rubric gives none), and
     "Not established" for an unknown one. A level descriptor is never a finding."""
@@ -177,7 +194,18 @@ def findings(criterion: Criterion, results: Sequence[IndicatorResult]) -> tuple[
                 sources=tuple(sources),
             )
         )
-    ranked = sorted(enumerate(out), key=lambda item: (_BEARING_ORDER[item[1].bearing], item[0]))
+    # what fails and caps the level is told first, the strictest cap first, then what merely fails
+    values = {} if cap_values is None else cap_values
+    caps = {r.id: values.get(r.caps, 0.0) for r in results if r.caps and r.bearing == "bad"}
+    ranked = sorted(
+        enumerate(out),
+        key=lambda item: (
+            _BEARING_ORDER[item[1].bearing],
+            item[1].indicator not in caps,
+            caps.get(item[1].indicator, 0.0),
+            item[0],
+        ),
+    )
     return tuple(finding for _, finding in ranked)
 
 

@@ -35,7 +35,7 @@ from pia.cel.values import Recorder, TracedMap
 from pia.engine import assess
 from pia.engine.diff import RubricInfo
 from pia.engine.run import Carried
-from pia.engine.view import build_view
+from pia.engine.view import build_view, undated_after_dated
 from pia.model.assessment import Assessment, CriterionResult, RiskResult, RubricResult
 from pia.model.case import Case
 from pia.model.common import UNKNOWN, Date, Model, partial_start
@@ -204,8 +204,31 @@ def _dated(value: str | None, **fields: Any) -> DatedFact | None:
     return None if when is None else DatedFact(date=when[0], day=when[1], **fields)
 
 
+def _undated(case: Case) -> Iterator[DatedFact | None]:
+    """The statuses a case gives without a date after dated ones: each is in force from the
+    case's ``as_of`` (see :mod:`pia.engine.view`), so a result can move on that day."""
+    histories: list[tuple[str, str, Sequence[Any]]] = [
+        *(("flow-status", f"flow {e.id}", e.status) for e in case.flows),
+        *(("safeguard-status", f"safeguard {e.id}", e.status) for e in case.safeguards),
+        *(("standing", f"authority {e.id}", e.standing) for e in case.authorities),
+    ]
+    for kind, name, states in histories:
+        after = undated_after_dated([s.since for s in states])
+        for state, late in zip(states, after, strict=True):
+            if late:
+                yield _dated(
+                    case.as_of.isoformat(),
+                    kind=kind,
+                    entry=name.split(" ", 1)[1],
+                    text=f"{name}: {state.status} (undated; in force by the case's date)",
+                    by=getattr(state, "by", None),
+                    sources=state.sources,
+                )
+
+
 def _facts(case: Case) -> Iterator[DatedFact | None]:
     """Every dated fact of the case, with None where an entry's date is absent or unknown."""
+    yield from _undated(case)
     for flow in case.flows:
         for value, verb in ((flow.since, "begins"), (flow.until, "ends")):
             yield _dated(

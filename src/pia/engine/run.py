@@ -14,7 +14,7 @@ from typing import Any
 from pia.cel.evaluate import Compiled, Outcome, evaluate
 from pia.cel.rubric import LoadedRubric, too_costly
 from pia.cel.values import CostExceeded, Recorder, TracedMap, Truth, to_cel
-from pia.engine.view import build_view
+from pia.engine.view import build_view, derived_reads
 from pia.model.assessment import TruthValue
 from pia.model.case import ID_SECTIONS, Case
 from pia.model.diagnostics import CEL_RUNTIME, Diagnostic, DiagnosticError
@@ -177,6 +177,7 @@ def prepare(
         recorder.run_steps = 0
         root = to_cel(view, recorder, carried.memo)
     root.entry = ROOT
+    recorder.derived = derived_reads(view, ROOT)
     maps: dict[str, TracedMap] = {ROOT: root}
     for section in [*ID_SECTIONS, "litigation"]:
         for item in _cel_entries(root, section):

@@ -28,9 +28,10 @@ from pia.cel.evaluate import Compiled, Outcome, evaluate
 from pia.cel.rubric import too_costly
 from pia.cel.values import CostExceeded, Memo, SomeEntry, Truth, to_cel, unknown_error
 from pia.engine import score
-from pia.engine.criteria import fact_name, fact_of, governing_level
+from pia.engine.criteria import fact_name, fact_of, governing_level, grounded_unknown
 from pia.engine.risks import risk_result, safeguard_statuses
 from pia.engine.run import ROOT, Run, with_applicability
+from pia.engine.view import build_view
 from pia.model.assessment import Change, Direction, Movement, SensitivityItem
 from pia.model.case import Case
 from pia.model.entries import entries_by_id, entry_label
@@ -87,7 +88,7 @@ def _open_facts(run: Run) -> list[tuple[str, str, str]]:
         if cel_map is None or field not in cel_map:
             continue
         raw = cel_map.raw(field)
-        if isinstance(raw, CELEvalError):
+        if isinstance(raw, CELEvalError) and not grounded_unknown(run, entry, field):
             facts.add((*fact_of(run, entry, field), "unknown"))
         elif field in ("status", "standing", "confidence") and str(raw) == "disputed":
             facts.add((entry, field, "disputed"))
@@ -177,17 +178,24 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
             current = "disputed" if kind == "disputed" else None
             settings = _settings(run, entry, field, section, model, current)
             memo.recording = False
-            memo.changed = frozenset((entry, f) for _w, _s, subs, _v in settings for f in subs)
+            dependents = [
+                d for d, grounds in run.recorder.derived.items() if (entry, field) in grounds
+            ]
+            memo.changed = frozenset(
+                (entry, f) for _w, _s, subs, _v in settings for f in subs
+            ) | frozenset(dependents)
             outcomes = []
             for word, setting, substitutes, value in settings:
-                originals = {f: cel_map.raw(f) for f in substitutes}
-                for f, cel_value in substitutes.items():
-                    cel_map.replace(f, cel_value)
+                changes = [(cel_map, f, v) for f, v in substitutes.items()]
+                changes += _derived_settled(run, entry, field, value, dependents)
+                originals = [(m, f, m.raw(f)) for m, f, _v in changes]
+                for m, f, cel_value in changes:
+                    m.replace(f, cel_value)
                 try:
                     truths = _reevaluate_all(run, readers, compiled_of)
                 finally:
-                    for f, original in originals.items():
-                        cel_map.replace(f, original)
+                    for m, f, original in originals:
+                        m.replace(f, original)
                 levels = _levels(run, truths, base_levels)
                 ratings = _ratings(run, levels)
                 moved_criteria = tuple(
@@ -244,6 +252,33 @@ def sensitivity(run: Run) -> list[SensitivityItem]:
     finally:
         run.recorder.memo = None
     return sorted(items, key=lambda item: (-item.impact, item.fact))
+
+
+def _derived_settled(
+    run: Run, entry: str, field: str, value: object, dependents: list[tuple[str, str]]
+) -> list[tuple[Any, str, Any]]:
+    """The fields the view derives from a settled fact, derived again (see
+    :func:`pia.engine.view.derived_reads`): a section the case leaves unknown, settled to none,
+    is rebuilt into the view and each dependent field takes its value there. Another setting
+    (at least one entry, of which nothing is known) leaves them as they were."""
+    if not dependents or entry != ROOT or value != ():
+        return []
+    settled = build_view(run.case.model_copy(update={field: ()}), run.day)
+    index = {
+        e["id"]: e
+        for section in _SECTIONS_WITH_IDS
+        for e in settled.get(section, [])
+        if isinstance(e, dict)
+    }
+    out = []
+    for dependent, name in dependents:
+        found = index.get(dependent)
+        if found is not None and name in found:
+            out.append((run.maps[dependent], name, to_cel(found[name], run.recorder)))
+    return out
+
+
+_SECTIONS_WITH_IDS = ("flows", "authorities", "safeguards", "systems")
 
 
 #: For each kind of change, id -> (rank of each value, best first).

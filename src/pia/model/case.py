@@ -537,8 +537,23 @@ class Purpose(Sourced):
         "arrangement declares; alleged: a use claimed by others and not admitted."
     )
     compatible_with_collection: Tri = Field(
-        default="unknown", description="Whether this use is compatible with the collection purpose."
+        default="unknown",
+        description="Whether this use is compatible with the collection purpose. Tested only for "
+        "purposes other than the collection purpose(s): a purpose of kind `collection` is the "
+        "purpose the data was collected for, compatible with itself by definition, so rubrics "
+        "read it as `true` (it may be left out; `false` is an error).",
     )
+
+    @model_validator(mode="after")
+    def _collection_fits_itself(self) -> Self:
+        if self.kind == "collection" and self.compatible_with_collection is False:
+            raise PydanticCustomError(
+                "collection_purpose",
+                "a purpose of kind collection is the purpose of collection: it cannot be "
+                "incompatible with it (leave compatible_with_collection out)",
+                {},
+            )
+        return self
 
 
 StandingStatus = Literal[

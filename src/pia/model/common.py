@@ -418,7 +418,15 @@ class Sourced(Model):
 
 
 class Dated(Model):
-    """A fact that holds for a period. Either end may be open; partial dates are allowed."""
+    """A fact that holds for a period. Either end may be open; partial dates are allowed.
+
+    An entry of a status history (a flow's or a safeguard's `status`, an authority's `standing`,
+    a system's `status`) without `since` began on a date the sources do not give; it is never
+    read as not holding. Written before every dated entry, it holds from the beginning until a
+    dated one supersedes it. Written after dated entries, it began after them and, since the
+    sources report it, by the case's `as_of`: from that date it is the status in force; between
+    the latest dated entry before it and `as_of`, which of them is in force is unknown unless
+    they agree. Where the order is known, date the entry or write it where it belongs."""
 
     since: PartialDate | None = Field(default=None, description="First date the fact holds.")
     until: PartialDate | None = Field(

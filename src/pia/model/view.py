@@ -39,6 +39,31 @@ ENTRY_DATES: dict[str, str] = {"oversight": "date", "timeline": "date", "litigat
 #: after the date is left out; these also leave at their ``until``.)
 ENTRY_PERIODS: frozenset[str] = frozenset({"redress"})
 
+#: Court relief (see ``court_relief`` below): per section, the statuses a court order blocks an
+#: entry with, and the statuses that, set by a later ruling, lift it.
+COURT_RELIEF: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "flows": (frozenset({"blocked", "suspended"}), frozenset({"active"})),
+    "authorities": (
+        frozenset({"stayed", "enjoined", "vacated"}),
+        frozenset({"in_force", "upheld"}),
+    ),
+}
+
+_LAST_KNOWN = (
+    "string, or unknown",
+    "the status in force or, where it is unknown (a later status marked unknown, or every "
+    "status ended), the last status the case knows before it: a past status no later known "
+    "status supersedes",
+)
+
+_COURT_RELIEF_WORDS = (
+    "bool, or unknown",
+    "whether a court order granted in litigation (a temporary restraining order, preliminary "
+    "injunction or stay, `granted` or `granted_in_part`) set a status of {blocking} by the date "
+    "(its `by`), with no later status set by a ruling ({lifting}) lifting it; read whether or "
+    "not the status in force on the date is known",
+)
+
 #: Fields the view adds to entries, beyond their own and the joins: (CEL type, meaning).
 VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "flows": {
@@ -55,11 +80,17 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
             "whether the flow has carried data by the date (active, suspended or ended at some "
             "point); for a flow with no status history, true if it has a `since`, else unknown",
         ),
+        "last_known": _LAST_KNOWN,
+        "court_relief": (
+            _COURT_RELIEF_WORDS[0],
+            _COURT_RELIEF_WORDS[1].format(blocking="blocked or suspended", lifting="active"),
+        ),
     },
     "safeguards": {
         "history": ("list", "the status history up to the assessment date"),
         "status_confidence": ("string", "the confidence of the status in force"),
         "status_sources": ("list of source ids", "the sources of the status in force"),
+        "last_known": _LAST_KNOWN,
     },
     "authorities": {
         "history": ("list", "the standing history up to the assessment date"),
@@ -70,11 +101,19 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
             "the ruling that set the standing in force (its `by`); null when none is named, "
             "unknown when the standing is",
         ),
+        "last_known": _LAST_KNOWN,
+        "court_relief": (
+            _COURT_RELIEF_WORDS[0],
+            _COURT_RELIEF_WORDS[1].format(
+                blocking="stayed, enjoined or vacated", lifting="in force or upheld"
+            ),
+        ),
     },
     "systems": {
         "history": ("list", "the operational status history up to the assessment date"),
         "status_confidence": ("string", "the confidence of the status in force"),
         "status_sources": ("list of source ids", "the sources of the status in force"),
+        "last_known": _LAST_KNOWN,
     },
     "notice": {
         "in_force": (
@@ -95,6 +134,8 @@ FIELD_WORDS: dict[str, str] = {
     "status_by": "ruling that set the status",
     "occurred": "whether it has carried data",
     "in_force": "whether it is in force",
+    "last_known": "last known status",
+    "court_relief": "whether court relief blocks it",
 } | {name: id_field for (_section, name), (id_field, _target) in JOINS.items()}
 
 

@@ -414,3 +414,86 @@ def test_the_paper_option_offers_exactly_the_papers_the_format_knows() -> None:
     from pia.model.profile import Paper
 
     assert get_args(Paper) == PAPERS
+
+
+# --- one numbering of flows ----------------------------------------------------------------
+
+#: A flow label as a reader sees one printed: F and a number, with the letter some cases add.
+FLOW_TOKEN = re.compile(r"\bF\d+[a-z]?\b")
+#: Elements that have no end tag, so never enclose text.
+_VOID = frozenset({"br", "img", "col", "meta", "hr", "input", "link", "wbr"})
+
+
+class _FlowLabels(HTMLParser):
+    """Every flow label printed in a report's HTML, with the flow it names: the flow whose
+    record the nearest enclosing link points to, or whose record the nearest enclosing element
+    is (None where neither encloses it)."""
+
+    def __init__(self, flow_ids: set[str]) -> None:
+        super().__init__()
+        self.flow_ids = flow_ids
+        self.stack: list[str | None] = []
+        self.seen: list[tuple[str, str | None]] = []
+        self.alts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("alt"):
+            self.alts.append(str(found["alt"]))
+        if tag in _VOID:
+            return
+        target = (found.get("href") or "").removeprefix("#entry-") if tag == "a" else ""
+        anchor = (found.get("id") or "").removeprefix("entry-")
+        flow = next((f for f in (target, anchor) if f in self.flow_ids), None)
+        self.stack.append(flow)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        flow = next((f for f in reversed(self.stack) if f is not None), None)
+        self.seen += [(token, flow) for token in FLOW_TOKEN.findall(data)]
+
+
+def _shipped_case_html(path: Path) -> tuple[Case, str]:
+    cf = load_case_file(path)
+    rubrics = load_rubrics()
+    return cf.case, render_html(
+        assess(cf.case, rubrics, case_sha256=cf.sha256), cf.case, rubrics=rubrics
+    )
+
+
+@pytest.mark.parametrize("path", [ICE, STATE], ids=["ice", "state"])
+def test_every_flow_label_printed_in_the_html_names_the_same_flow_everywhere(path: Path) -> None:
+    """The body, the diagram's text, Appendix A's evidence and unknown facts, Appendix B and
+    Appendix C: "F7" is one flow wherever it is printed, numbered in the case's order, even
+    where the case's own id for a flow is another flow's label (as in the state exchange)."""
+    case, html = _shipped_case_html(path)
+    labels = {f.id: f"F{n}" for n, f in enumerate(case.flows, start=1)}
+    parser = _FlowLabels(set(labels))
+    parser.feed(html)
+    assert parser.seen, "the report prints no flow label"
+    assert [(token, flow) for token, flow in parser.seen if flow is None] == []
+    assert [(token, flow) for token, flow in parser.seen if token != labels[flow]] == []
+    named = {token for alt in parser.alts for token in FLOW_TOKEN.findall(alt)}
+    assert named <= set(labels.values())
+    for f in case.flows:
+        if any(f.title in alt for alt in parser.alts):
+            assert any(f"{labels[f.id]} {f.title}" in alt for alt in parser.alts)
+
+
+@pytest.mark.parametrize("which", ["ice", "state"])
+def test_the_pdf_and_markdown_print_only_the_reports_own_flow_labels(
+    which: str, ice_pdf: PdfReader, state_pdf: PdfReader, tmp_path: Path
+) -> None:
+    reader, path = (ice_pdf, ICE) if which == "ice" else (state_pdf, STATE)
+    case = load_case_file(path).case
+    labels = {f"F{n}" for n in range(1, len(case.flows) + 1)}
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert set(FLOW_TOKEN.findall(text)) <= labels
+    assert main(["assess", str(path), "--out", str(tmp_path), "--format", "md", "-q"]) == 0
+    markdown = (tmp_path / f"{case.id}.md").read_text(encoding="utf-8")
+    assert set(FLOW_TOKEN.findall(markdown)) <= labels
+    for n, f in enumerate(case.flows, start=1):
+        assert re.search(rf"\| F{n} \| {re.escape(f.title[:30])}", markdown), f.title

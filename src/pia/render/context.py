@@ -7,9 +7,12 @@ back-references, chart images and the flow diagram.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from pia.engine.criteria import source_order
 from pia.engine.digest import digest as make_digest
@@ -43,7 +46,7 @@ from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
-from pia.render.wording import words
+from pia.render.wording import flow_labels, words
 
 #: Headings of a US federal PIA, in the order agency privacy offices read them. The research
 #: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
@@ -196,6 +199,7 @@ def build_context(
         p for p in case.parties if p.id in flow_parties or ACTING_ROLES.intersection(p.roles)
     ]
     risk_numbers = {r.id: n for n, r in enumerate(assessment.risks, start=1)}
+    labels = flow_labels([f.id for f in case.flows])
     figures = ["flows"] if case.flows else []
     figures += ["risk_map"] + (["history"] if history and history.points else [])
     return {
@@ -248,7 +252,14 @@ def build_context(
         "case": case,
         "sources": sorted(case.sources, key=lambda s: source_order(s.id)),
         "cited_in": cited_in,
-        "flow_numbers": {f.id: n for n, f in enumerate(case.flows, start=1)},
+        "flow_labels": labels,
+        "fact_labels": fact_labels(assessment, labels),
+        "flow_notes": {
+            note: flow_links(note, labels)
+            for f in case.flows
+            for note in (f.note, *(st.note for st in f.status))
+            if note
+        },
         "flow_status": _states(assessment, "flows"),
         "safeguard_status": _states(assessment, "safeguards"),
         "standing": _states(assessment, "authorities"),
@@ -312,6 +323,48 @@ def build_context(
             t is not None and t.applies is True for _, _, t in dpia_triggers(case)
         ),
     }
+
+
+def flow_links(text: str, labels: dict[str, str]) -> Markup:
+    """A case's note with every flow it names by id named by the report's label, linked to that
+    flow's record: a note that says "see F4a" reads "see F4" in a report that numbers that flow
+    F4 (the case's id may be another flow's label)."""
+    safe = str(escape(text))
+    if not labels:
+        return Markup(safe)
+    ids = sorted(labels, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    return Markup(
+        pattern.sub(lambda m: f'<a href="#entry-{m.group(1)}">{labels[m.group(1)]}</a>', safe)
+    )
+
+
+def fact_labels(
+    assessment: Assessment, labels: dict[str, str]
+) -> dict[str, tuple[str | None, str]]:
+    """Each fact the trace and Appendix C name (``entry.field``) -> (the flow it is about, or
+    None, and how it is printed): a flow's fact under the flow's label (``F9 automated
+    matching``), not the case's id for it, which may be another flow's label; other facts as
+    the case names them."""
+    facts = {
+        f
+        for r in assessment.rubrics
+        for c in r.criteria
+        for i in c.indicators
+        for f in i.unknown_facts
+    }
+    facts |= {item.fact for item in assessment.sensitivity}
+    out: dict[str, tuple[str | None, str]] = {}
+    for fact in sorted(facts):
+        flow = next(
+            (fid for fid in sorted(labels, key=len, reverse=True) if fact.startswith(fid + ".")),
+            None,
+        )
+        if flow is None:
+            out[fact] = (None, fact)
+        else:
+            out[fact] = (flow, f"{labels[flow]} {words(fact[len(flow) + 1 :])}")
+    return out
 
 
 def recommendation_groups(

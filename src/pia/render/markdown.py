@@ -525,7 +525,7 @@ class _Report:
                 status += f" (last known: {ctx['last_known'][f.id]})"
             rows.append(
                 (
-                    f"F{ctx['flow_numbers'][f.id]}",
+                    ctx["flow_labels"][f.id],
                     f.title + _conf(f.confidence),
                     ctx["flow_route"][f.id],
                     ", ".join(ctx["flow_kind"][f.id]),
@@ -755,10 +755,13 @@ class _Report:
                 "",
             )
             for c in r.criteria:
+                labels: dict[str, str] = self.ctx["flow_labels"]
                 self.add(f"#### {escape_text(c.id)}: {escape_text(c.label)}", "")
                 for i in c.indicators:
                     entries = ", ".join(
-                        f"{e.entry} [{', '.join(e.sources)}]" if e.sources else e.entry
+                        f"{labels.get(e.entry, e.entry)} [{', '.join(e.sources)}]"
+                        if e.sources
+                        else labels.get(e.entry, e.entry)
                         for e in i.evidence
                     )
                     self.add(

@@ -3,6 +3,7 @@ report share (``not_met`` -> ``not met``, ``True`` -> ``yes``, ``700000`` -> ``7
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 #: Values of the case format a reader would not say as written.
@@ -43,3 +44,10 @@ def figure_text(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
     return str(value)
+
+
+def flow_labels(flow_ids: Sequence[str]) -> dict[str, str]:
+    """Flow id -> the label every part of the report prints for it (``F1``, ``F2``... in the
+    case's order): the body, the diagram, the appendices and the trace share this one
+    numbering, so "F7" names one flow wherever it is printed, whatever ids the case chose."""
+    return {fid: f"F{n}" for n, fid in enumerate(flow_ids, start=1)}

@@ -497,3 +497,122 @@ def test_the_pdf_and_markdown_print_only_the_reports_own_flow_labels(
     assert set(FLOW_TOKEN.findall(markdown)) <= labels
     for n, f in enumerate(case.flows, start=1):
         assert re.search(rf"\| F{n} \| {re.escape(f.title[:30])}", markdown), f.title
+
+
+# --- page one: residual risk, links, and the date the conclusion speaks for -------------------
+
+
+def test_page_one_says_how_many_risks_the_safeguards_lower_and_which_remain_worst(
+    ice_pdf: PdfReader,
+) -> None:
+    cf = load_case_file(ICE)
+    risks = assess(cf.case, load_rubrics()).risks
+    assert all(r.residual_likelihood == r.inherent_likelihood for r in risks)  # as the case stands
+    critical = [r for r in risks if r.residual_level == "critical"]
+    assert 1 < len(critical) < len(risks)
+    first = " ".join((ice_pdf.pages[0].extract_text() or "").split())
+    assert (
+        f"{len(risks)} privacy risks; no safeguard in effect lowers any. {len(critical)} are "
+        f"critical after safeguards, including “{critical[0].title}”."
+    ) in first
+
+
+def test_page_one_says_so_when_safeguards_lower_some_risks(state_pdf: PdfReader) -> None:
+    cf = load_case_file(STATE)
+    risks = assess(cf.case, load_rubrics()).risks
+    lowered = [r for r in risks if r.residual_likelihood < r.inherent_likelihood]
+    assert 0 < len(lowered) < len(risks)
+    first = " ".join((state_pdf.pages[0].extract_text() or "").split())
+    assert (
+        f"{len(risks)} privacy risks; the safeguards in effect lower {len(lowered)} of them."
+        in (first)
+    )
+
+
+def test_page_one_links_each_finding_to_the_body_and_the_rating_to_its_trace(
+    ice_html: str,
+) -> None:
+    cf = load_case_file(ICE)
+    assessment = assess(cf.case, load_rubrics())
+    result = digest(assessment, cf.case, load_profile("dhs"))
+    page_one = ice_html[: ice_html.index('<nav class="toc">')]
+    for f in result.top_findings:
+        assert f'<a href="#finding-{f.criterion}"><strong>{f.title}:' in page_one
+        assert ice_html.count(f'id="finding-{f.criterion}"') == 1
+    assert f'<a href="#rubric-{result.primary_rubric}"><span class="band' in page_one
+    assert f'id="rubric-{result.primary_rubric}"' in ice_html
+
+
+def test_a_conclusion_on_an_older_record_is_dated_by_the_record_not_the_assessment(
+    state_pdf: PdfReader,
+) -> None:
+    """The state exchange's latest known fact is from August 2024; it is assessed in November
+    2026. What the report knows is the record, not the arrangement on the assessment date."""
+    first = " ".join((state_pdf.pages[0].extract_text() or "").split())
+    assert (
+        "As the public record stood (latest fact known 2024-08; assessed 25 November 2026), it is "
+        "deficient" in first
+    )
+    assert "As the arrangement stood" not in first
+
+
+def test_a_conclusion_on_a_current_record_speaks_for_the_assessment_date() -> None:
+    cf = load_case_file(MINIMAL)
+    assert cf.case.knowledge_cutoff is None
+    html = render_html(assess(cf.case, load_rubrics()), cf.case)
+    assert "As the arrangement stood on " in html
+    assert "As the public record stood" not in html
+
+
+@pytest.mark.parametrize(
+    ("latest", "older"),
+    [
+        ("2024-08", True),
+        ("2026-11", False),
+        ("2026-11-25", False),
+        ("2026-11-24", True),
+        ("2019/2024-08~", True),
+        ("2026~", False),
+    ],
+)
+def test_a_partial_latest_fact_is_older_only_if_it_ends_before_the_assessment_date(
+    latest: str, older: bool
+) -> None:
+    from datetime import date
+
+    from pia.render.context import record_is_older
+
+    assert record_is_older(latest, date(2026, 11, 25)) is older
+
+
+# --- a level that rests on unknown facts --------------------------------------------------
+
+
+def test_a_level_resting_on_unknown_facts_says_how_far_it_could_rise_in_body_and_page_one(
+    ice_html: str,
+) -> None:
+    """Not "not demonstrated" (which reads as "the failure is not demonstrated"): the level, and
+    how far settling the unknown facts could raise it, with the way to what would change it."""
+    cf = load_case_file(ICE)
+    assessment = assess(cf.case, load_rubrics())
+    result = digest(assessment, cf.case, load_profile("dhs"))
+    primary = next(r for r in assessment.rubrics if r.id == result.primary_rubric)
+    labels = {lv.id: lv.label.lower() for lv in primary.scale}
+    assert "Not demonstrated:" not in ice_html
+    page_one, body = ice_html.split('<nav class="toc">', 1)
+    open_levels = [
+        c for c in primary.criteria if c.basis == "not_demonstrated" and c.governed_by == "derived"
+    ]
+    assert open_levels
+    for c in open_levels:
+        finding = body[body.index(f'id="finding-{c.id}"') :]
+        finding = finding[: finding.index("</div>")]
+        could = f"it could rise to {labels[c.best_case_level]}"
+        assert (could in finding) is (c.best_case_level != c.level), c.id
+        if c.best_case_level != c.level:
+            assert 'href="#gaps"' in finding
+    for f in result.top_findings:
+        c = next(c for c in primary.criteria if c.id == f.criterion)
+        item = page_one[page_one.index(f'href="#finding-{c.id}"') :].split("</li>", 1)[0]
+        shown = f"could rise to {labels[c.best_case_level]}</a> if facts" in item
+        assert shown is (c in open_levels and c.best_case_level != c.level), c.id

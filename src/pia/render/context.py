@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -46,7 +47,7 @@ from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
-from pia.render.wording import flow_labels, words
+from pia.render.wording import flow_labels, long_date, words
 
 #: Headings of a US federal PIA, in the order agency privacy offices read them. The research
 #: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
@@ -207,6 +208,14 @@ def build_context(
         "paper": paper,
         "page_size": PAGE_SIZES[paper],
         "digest": digest,
+        "conclusion": conclusion_text(digest.conclusion, assessment, case),
+        "residual_line": residual_line(assessment),
+        "could_rise_to": {
+            c.id: words.criteria[c.id][1].get(c.best_case_level, _say(c.best_case_level)).lower()
+            for r in assessment.rubrics
+            for c in r.criteria
+            if c.basis == "not_demonstrated" and c.best_case_level != c.level
+        },
         "primary": primary,
         "others": [r for r in assessment.rubrics if r.id != primary.id],
         "plans": {plan.section: plan for plan in digest.sections},
@@ -323,6 +332,68 @@ def build_context(
             t is not None and t.applies is True for _, _, t in dpia_triggers(case)
         ),
     }
+
+
+def record_is_older(latest_fact: str, as_of: date) -> bool:
+    """Whether the latest fact a case knows (a partial date, perhaps approximate or a range)
+    ends before the assessment date: ``2024-08`` before 2026-11-25, not ``2026-11`` before it."""
+    latest = latest_fact.split("/")[-1].rstrip("~")
+    return latest < as_of.isoformat()[: len(latest)]
+
+
+def conclusion_text(conclusion: str, assessment: Assessment, case: Case) -> str:
+    """The engine's governing conclusion, dated truthfully: where the latest fact the case knows
+    is older than the assessment date, the arrangement is not known as it stood on that date, so
+    the sentence opens on the public record instead ("As the public record stood (latest fact
+    known 2024-08; assessed 25 November 2026), it is ...")."""
+    as_of = assessment.assessed_as_of
+    opening = f"As the arrangement stood on {long_date(as_of)}, "
+    cutoff = case.knowledge_cutoff
+    if cutoff is None or not conclusion.startswith(opening):
+        return conclusion
+    if not record_is_older(str(cutoff.latest_fact), as_of):
+        return conclusion
+    return (
+        f"As the public record stood (latest fact known {cutoff.latest_fact}; assessed "
+        f"{long_date(as_of)}), " + conclusion[len(opening) :]
+    )
+
+
+@dataclass(frozen=True)
+class ResidualLine:
+    """Page one's line on residual risk: how many risks, whether the safeguards in effect lower
+    any, and how many stand at the most serious residual level, naming the first of them
+    (``before`` + the risk's title, linked + ``after``)."""
+
+    before: str
+    named: RiskResult | None = None
+    after: str = ""
+
+
+def residual_line(assessment: Assessment) -> ResidualLine:
+    risks = assessment.risks
+    if not risks:
+        return ResidualLine("The case records no privacy risk.")
+    total = len(risks)
+    lowered = sum(r.residual_likelihood < r.inherent_likelihood for r in risks)
+    if lowered == 0:
+        effect = "no safeguard in effect lowers " + ("any" if total > 1 else "it")
+    elif lowered == total:
+        effect = "the safeguards in effect lower " + ("all of them" if total > 1 else "it")
+    else:
+        effect = f"the safeguards in effect lower {lowered} of them"
+    head = f"{total} privacy risk{'s' if total > 1 else ''}; {effect}. "
+    worst = risks[0].residual_level  # the engine lists the most serious residual risk first
+    at_worst = sum(r.residual_level == worst for r in risks)
+    if at_worst == 1:
+        return ResidualLine(
+            head + "The most serious after safeguards is “", risks[0], f"” ({worst})."
+        )
+    if at_worst == total:
+        return ResidualLine(head + f"All {total} are {worst} after safeguards.")
+    return ResidualLine(
+        head + f"{at_worst} are {worst} after safeguards, including “", risks[0], "”."
+    )
 
 
 def flow_links(text: str, labels: dict[str, str]) -> Markup:

@@ -122,12 +122,20 @@ class _Report:
             ),
             "",
         )
-        self.add(f"**Conclusion.** {_para(digest.conclusion)}", "")
+        self.add(f"**Conclusion.** {_para(ctx['conclusion'])}", "")
         self.add(f"Rating under the {_para(primary.title)}: **{_para(digest.rating)}**", "")
+        line = ctx["residual_line"]
+        named = line.named.title if line.named is not None else ""
+        self.add(_para(line.before + named + line.after), "")
         self.add("### Findings that matter most", "")
         for n, f in enumerate(digest.top_findings, start=1):
             critical = " (critical)" if f.critical else ""
             judged = " *(the assessor's judgment)*" if f.governed_by_judgment else ""
+            if not f.governed_by_judgment and f.criterion in ctx["could_rise_to"]:
+                judged = (
+                    f" *(could rise to {ctx['could_rise_to'][f.criterion]} if facts the case "
+                    "does not know turned out well)*"
+                )
             self.add(
                 f"{n}. **{_para(f.title)}: {_para(f.label.lower())}**{critical}. "
                 f"{_para(f.text)}{_cites(f.sources, 6)}{judged}"
@@ -245,8 +253,13 @@ class _Report:
                 f"{_cites(c.judgment.sources)}{derived}",
                 "",
             )
-        elif c.basis == "not_demonstrated":
-            self.add("*Not demonstrated: the level rests on facts the case does not know.*", "")
+        elif c.id in self.ctx["could_rise_to"]:
+            self.add(
+                "*This level rests in part on facts the case does not know: if they turned out "
+                f"well, it could rise to {self.ctx['could_rise_to'][c.id]}. See what would "
+                "change the rating.*",
+                "",
+            )
         self.add(
             *(f"- {_para(f.text)}{_cites(f.sources, 6)}" for f in self.ctx["body_findings"][c.id])
         )

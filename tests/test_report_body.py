@@ -616,3 +616,26 @@ def test_a_level_resting_on_unknown_facts_says_how_far_it_could_rise_in_body_and
         item = page_one[page_one.index(f'href="#finding-{c.id}"') :].split("</li>", 1)[0]
         shown = f"could rise to {labels[c.best_case_level]}</a> if facts" in item
         assert shown is (c in open_levels and c.best_case_level != c.level), c.id
+
+
+# --- bookmarks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["ice", "state"])
+def test_bookmarks_of_findings_read_as_words_not_badge_text(
+    which: str, ice_pdf: PdfReader, state_pdf: PdfReader
+) -> None:
+    """A finding's heading shows its level and "critical" as badges; its bookmark says them in
+    words ("Use Limitation: Not met (critical)"), and each section's findings are told apart."""
+    reader, path = (ice_pdf, ICE) if which == "ice" else (state_pdf, STATE)
+    titles = outline_titles(reader)
+    cf = load_case_file(path)
+    assessment = assess(cf.case, load_rubrics())
+    primary = next(r for r in assessment.rubrics if r.id == "fipps")
+    for c in primary.criteria:
+        expected = f"{c.title}: {c.label}" + (" (critical)" if c.critical else "")
+        assert expected in titles
+    badges = ("critical", "reported", "alleged", "disputed", "high", "medium", "low")
+    assert [t for t in titles if t.split()[-1] in badges] == []
+    findings = [t for t in titles if "findings" in t.lower()]
+    assert len(findings) == len(set(findings))

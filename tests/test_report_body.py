@@ -333,14 +333,13 @@ def test_the_methodology_lists_waivers_and_charts_the_score_over_time(ice_html: 
 # --- layout ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def ice_pages(ice_html: str) -> list[Any]:
-    """WeasyPrint's laid-out pages of the ICE–IRS report."""
+def _laid_out(path: Path) -> list[Any]:
+    """WeasyPrint's laid-out pages of a shipped case's report."""
     import weasyprint
 
     from pia.render.pdf import PiaFetcher
 
-    cf = load_case_file(ICE)
+    cf = load_case_file(path)
     rubrics = load_rubrics()
     html = render_html(
         assess(cf.case, rubrics, case_sha256=cf.sha256), cf.case, rubrics=rubrics, for_pdf=True
@@ -349,27 +348,88 @@ def ice_pages(ice_html: str) -> list[Any]:
     return list(document.pages)
 
 
+@pytest.fixture(scope="session")
+def ice_pages() -> list[Any]:
+    """WeasyPrint's laid-out pages of the ICE–IRS report."""
+    return _laid_out(ICE)
+
+
+@pytest.fixture(scope="session")
+def state_pages() -> list[Any]:
+    """WeasyPrint's laid-out pages of the state-exchange report."""
+    return _laid_out(STATE)
+
+
 def _boxes(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
     yield box, parent
     for child in getattr(box, "children", None) or []:
         yield from _boxes(child, box)
 
 
-def test_no_table_row_is_split_across_pages_unless_it_alone_exceeds_a_page(
-    ice_pages: list[Any],
-) -> None:
+def _split_rows(pages: list[Any]) -> list[list[tuple[int, float, float]]]:
+    """Rows laid out on more than one page though shorter than a page, each as its parts
+    (page, height, page height). Rows a cell spans (a fact and the values it could be settled
+    as) count as one row: they are split if they do not all fall on one page."""
     rows: dict[int, list[tuple[int, float, float]]] = {}
-    for number, page in enumerate(ice_pages):
+    spanned: dict[int, int] = {}  # a row's element -> the element of the row whose cell spans it
+    open_spans: dict[int, tuple[int, int | None]] = {}  # a row group's element -> rows still
+    for number, page in enumerate(pages):  # spanned, and by which row (a group may go on)
         height = page._page_box.height
         for box, parent in _boxes(page._page_box):
+            if type(box).__name__ == "TableRowGroupBox" and not box.is_header:
+                pending, owner = open_spans.get(id(box.element), (0, None))
+                for row in box.children:
+                    span = max((getattr(c, "rowspan", 1) for c in row.children), default=1)
+                    if pending > 0 and owner is not None:
+                        spanned[id(row.element)] = owner
+                        pending -= 1
+                    if span > 1:
+                        owner, pending = id(row.element), span - 1
+                open_spans[id(box.element)] = (pending, owner)
             if type(box).__name__ == "TableRowBox" and not getattr(parent, "is_header", False):
                 rows.setdefault(id(box.element), []).append((number, box.height, height))
-    split = [
+    for row, owner in spanned.items():
+        if row in rows and owner in rows:
+            rows[owner] = rows[owner] + rows.pop(row)
+    return [
         parts
         for parts in rows.values()
-        if len({n for n, _, _ in parts}) > 1 and parts[0][1] < 0.9 * parts[0][2]
+        if len({n for n, _, _ in parts}) > 1 and sum(h for _, h, _ in parts) < 0.9 * parts[0][2]
     ]
-    assert split == []
+
+
+def test_no_table_row_is_split_across_pages_unless_it_alone_exceeds_a_page(
+    ice_pages: list[Any], state_pages: list[Any]
+) -> None:
+    assert _split_rows(ice_pages) == []
+    assert _split_rows(state_pages) == []
+
+
+def _pdf_words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+
+
+@pytest.mark.parametrize("which", ["ice", "state"])
+def test_no_word_is_broken_across_lines(
+    which: str, ice_pdf: PdfReader, state_pdf: PdfReader
+) -> None:
+    """Every word the PDF prints is a word of the report ("Lawfuln" and "ess" are not): words
+    wrap whole. The report's words are its HTML text and the text of its charts."""
+    import base64
+
+    reader, path = (ice_pdf, ICE) if which == "ice" else (state_pdf, STATE)
+    html = _shipped_case_html(path)[1]
+    charts = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", html)
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text) + " ".join(base64.b64decode(c).decode() for c in charts)
+    from html import unescape
+
+    known = _pdf_words(unescape(text))
+    broken = {
+        n + 1: sorted(_pdf_words(page.extract_text() or "") - known)
+        for n, page in enumerate(reader.pages)
+    }
+    assert {n: words for n, words in broken.items() if words} == {}
 
 
 def test_no_page_is_less_than_a_third_full_except_before_a_chapter(ice_pages: list[Any]) -> None:
@@ -639,3 +699,26 @@ def test_bookmarks_of_findings_read_as_words_not_badge_text(
     assert [t for t in titles if t.split()[-1] in badges] == []
     findings = [t for t in titles if "findings" in t.lower()]
     assert len(findings) == len(set(findings))
+
+
+def _synthetic_pages(css: str) -> list[Any]:
+    """A page whose foot leaves room for one row of a fact whose three rows a cell spans."""
+    import weasyprint
+
+    rows = "".join(
+        f'<tr style="height: 15mm">{"<td rowspan=3>fact</td>" if n == 0 else ""}<td>v{n}</td></tr>'
+        for n in range(3)
+    )
+    html = (
+        f"<style>{css} @page {{ size: letter; }}</style><div style='height: 205mm'></div>"
+        f'<table><tbody class="fact">{rows}</tbody></table>'
+    )
+    return list(weasyprint.HTML(string=html).render().pages)
+
+
+def test_a_facts_rows_stay_together_and_the_split_check_sees_them_apart() -> None:
+    css = (ROOT / "src" / "pia" / "render" / "assets" / "report.css").read_text(encoding="utf-8")
+    assert "tbody.fact { break-inside: avoid; }" in css
+    assert _split_rows(_synthetic_pages(css)) == []
+    without = css.replace("tbody.fact { break-inside: avoid; }", "")
+    assert len(_split_rows(_synthetic_pages(without))) == 1

@@ -722,3 +722,22 @@ def test_a_facts_rows_stay_together_and_the_split_check_sees_them_apart() -> Non
     assert _split_rows(_synthetic_pages(css)) == []
     without = css.replace("tbody.fact { break-inside: avoid; }", "")
     assert len(_split_rows(_synthetic_pages(without))) == 1
+
+
+# --- oversight as a timeline ------------------------------------------------------------------
+
+
+def _dates_of_table_after(html: str, heading: str) -> list[str]:
+    table = html[html.index(heading) :]
+    table = table[table.index("<tbody") : table.index("</table>")]
+    return re.findall(r"<tr[^>]*><td>([^<]*)</td>", table)
+
+
+@pytest.mark.parametrize("path", [ICE, STATE], ids=["ice", "state"])
+def test_oversight_is_listed_by_date_undated_last_in_body_and_appendix(path: Path) -> None:
+    case, html = _shipped_case_html(path)
+    dated = [str(o.date) for o in case.oversight if o.date != "unknown"]
+    assert dated != sorted(dated), "the case lists its oversight out of date order"
+    expected = sorted(dated) + ["unknown"] * (len(case.oversight) - len(dated))
+    assert _dates_of_table_after(html, "<h2>Oversight</h2>") == expected
+    assert _dates_of_table_after(html, '<h2 id="oversight">') == expected

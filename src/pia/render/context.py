@@ -34,6 +34,7 @@ from pia.model.case import (
     Case,
     DpiaTrigger,
     Flow,
+    Oversight,
     System,
 )
 from pia.model.common import CONFIDENCE_MEANINGS
@@ -273,6 +274,7 @@ def build_context(
         "safeguard_status": _states(assessment, "safeguards"),
         "standing": _states(assessment, "authorities"),
         "last_known": _last_known(assessment),
+        "oversight": by_date(case.oversight),
         "party_names": {p.id: p.name for p in case.parties},
         "data_names": {d.id: d.name for d in case.data},
         "subject_names": {s.id: s.name for s in case.subjects},
@@ -332,6 +334,18 @@ def build_context(
             t is not None and t.applies is True for _, _, t in dpia_triggers(case)
         ),
     }
+
+
+def by_date(entries: Sequence[Oversight]) -> list[Oversight]:
+    """Oversight in the order it happened, so the table reads as a timeline: by date (a partial
+    date before the full dates it covers, an approximate one as if exact), the case's order
+    among equal dates, undated last."""
+
+    def key(entry: Oversight) -> tuple[bool, str]:
+        when = "" if entry.date == "unknown" else str(entry.date)
+        return (not when, when.replace("~", ""))
+
+    return sorted(entries, key=key)
 
 
 def record_is_older(latest_fact: str, as_of: date) -> bool:

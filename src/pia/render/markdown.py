@@ -718,7 +718,7 @@ class _Report:
                 o.activity + _cites(o.sources, 3),
                 o.outcome,
             )
-            for o in self.case.oversight
+            for o in ctx["oversight"]
         ]
         self.add(*_table(("Date", "Body", "Activity", "Outcome"), rows), "")
 

@@ -741,3 +741,32 @@ def test_oversight_is_listed_by_date_undated_last_in_body_and_appendix(path: Pat
     expected = sorted(dated) + ["unknown"] * (len(case.oversight) - len(dated))
     assert _dates_of_table_after(html, "<h2>Oversight</h2>") == expected
     assert _dates_of_table_after(html, '<h2 id="oversight">') == expected
+
+
+# --- a section's empty parts are said, not left out ----------------------------------------
+
+
+@pytest.mark.parametrize("path", [ICE, STATE], ids=["ice", "state"])
+def test_a_section_with_no_risk_or_no_finding_says_so(path: Path, tmp_path: Path) -> None:
+    case, html = _shipped_case_html(path)
+    assessment = assess(case, load_rubrics())
+    profile = load_profile("dhs")
+    plans = {p.section: p for p in digest(assessment, case, profile).sections}
+    no_risk = "No privacy risk is mapped to this section"
+    no_criterion = "No criterion of the DHS Fair Information Practice Principles is mapped to"
+    said = {"risk": 0, "criterion": 0}
+    for s in profile.sections:
+        if s.kind != "topic":
+            continue
+        body = html[html.index(f'id="{s.id}"') :]
+        body = body[: body.index("</section>")]
+        plan = plans[s.id]
+        assert (no_risk in body) is (s.risks and not plan.risks), s.id
+        assert (no_criterion in body) is (bool(s.topics) and not plan.criteria), s.id
+        said["risk"] += no_risk in body
+        said["criterion"] += no_criterion in body
+    assert main(["assess", str(path), "--out", str(tmp_path), "--format", "md", "-q"]) == 0
+    markdown = (tmp_path / f"{case.id}.md").read_text(encoding="utf-8")
+    assert markdown.count(no_risk) == said["risk"]
+    assert markdown.count(no_criterion) == said["criterion"]
+    assert said["risk"] + said["criterion"] > 0

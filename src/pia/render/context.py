@@ -202,6 +202,10 @@ def build_context(
     ]
     risk_numbers = {r.id: n for n, r in enumerate(assessment.risks, start=1)}
     labels = flow_labels([f.id for f in case.flows])
+    register = next(
+        (s for s in profile.sections if s.kind == "risks"),
+        next((s for s in profile.sections if s.kind == "action_plan"), profile.sections[0]),
+    )
     figures = ["flows"] if case.flows else []
     figures += ["risk_map"] + (["history"] if history and history.points else [])
     return {
@@ -231,6 +235,8 @@ def build_context(
             (s.id for s in profile.sections if s.kind == "sign_off"), "decision"
         ),
         "has_officials": any(s.kind == "officials" for s in profile.sections),
+        "risk_register_anchor": register.id,
+        "risk_register_title": (f"{register.number}. " if register.number else "") + register.title,
         "scope": scope_text(case),
         "body_parties": body_parties,
         "hidden_parties": len(case.parties) - len(body_parties),

@@ -220,10 +220,26 @@ class _Report:
             self.add("### Privacy impact analysis", "")
             for rid in plan.risks:
                 self.risk_pair(ctx["risks"][rid])
+        elif section.risks:
+            self.add("### Privacy impact analysis", "")
+            self.add(
+                "No privacy risk is mapped to this section; every risk is in the register "
+                f"under {_para(ctx['risk_register_title'])}.",
+                "",
+            )
+        primary = _para(ctx["primary"].title)
         if plan.criteria:
-            self.add(f"### Findings under the {_para(ctx['primary'].title)}", "")
+            self.add(f"### Findings under the {primary}", "")
             for cid in plan.criteria:
                 self.finding(ctx["criteria"][cid])
+        elif section.topics:
+            self.add(f"### Findings under the {primary}", "")
+            self.add(
+                f"No criterion of the {primary} is mapped to this section; the findings on "
+                "each are in the section of its topic, and every criterion is traced in "
+                "Appendix A.",
+                "",
+            )
 
     def risk_pair(self, r: Any) -> None:
         ctx = self.ctx

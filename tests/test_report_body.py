@@ -770,3 +770,57 @@ def test_a_section_with_no_risk_or_no_finding_says_so(path: Path, tmp_path: Path
     assert markdown.count(no_risk) == said["risk"]
     assert markdown.count(no_criterion) == said["criterion"]
     assert said["risk"] + said["criterion"] > 0
+
+
+# --- what a fact could be settled as, in words about its field -----------------------------
+
+
+def _yes_no_fields() -> set[tuple[str, str]]:
+    """(case section, field) of every field of the case format that holds yes, no or unknown,
+    in a section's entries or in the models they hold: the fields a fact can be unknown in and
+    settled as yes or no (a plain yes-or-no field is never unknown)."""
+    from pia.model.introspect import literal_values, models_in, unwrap
+
+    found: set[tuple[str, str]] = set()
+
+    def walk(section: str, model: type[Any], seen: set[type[Any]]) -> None:
+        for name, info in model.model_fields.items():
+            if bool in unwrap(info.annotation) and "unknown" in literal_values(info.annotation):
+                found.add((section, info.alias or name))
+            for inner in models_in(info.annotation):
+                if inner not in seen:
+                    walk(section, inner, seen | {inner})
+
+    for section, info in Case.model_fields.items():
+        for model in models_in(info.annotation):
+            walk(section, model, {model})
+    return found
+
+
+def test_every_yes_or_no_field_of_the_case_format_is_said_in_words_when_settled() -> None:
+    from pia.render.wording import SETTLED_YES
+
+    assert _yes_no_fields() - set(SETTLED_YES) == set()
+    assert set(SETTLED_YES) - _yes_no_fields() == set()
+
+
+def test_a_negative_statement_settled_reads_as_the_field_not_as_true(
+    ice_html: str, tmp_path: Path
+) -> None:
+    """ "None of the sources reports notice ..." | "If settled as: true" read as "if it is true
+    that no notice was given"; the value is said of the field it settles."""
+    cf = load_case_file(ICE)
+    item = next(
+        s
+        for s in assess(cf.case, load_rubrics()).sensitivity
+        if s.section == "notice" and s.field == "provided"
+    )
+    assert item.statement.startswith("None of the sources reports notice")
+    body, appendix = ice_html.split('id="appendix-gaps"', 1)
+    for part in (body[body.index('id="gaps"') :], appendix):
+        assert "<td>Notice given: yes<br>" in part
+        assert "<td>true<br>" not in part
+        assert "<td>provided: true<br>" not in part
+    assert main(["assess", str(ICE), "--out", str(tmp_path), "--format", "md", "-q"]) == 0
+    markdown = (tmp_path / "ice-irs.md").read_text(encoding="utf-8")
+    assert "| Notice given: yes (improves) |" in markdown

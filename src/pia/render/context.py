@@ -48,7 +48,7 @@ from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
-from pia.render.wording import flow_labels, long_date, words
+from pia.render.wording import flow_labels, long_date, settled_as, words
 
 #: Headings of a US federal PIA, in the order agency privacy offices read them. The research
 #: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
@@ -320,6 +320,11 @@ def build_context(
         "criterion_names": {ident: name for ident, (name, _) in words.criteria.items()},
         "moves": {
             (item.fact, m.value): words.moves(m)
+            for item in assessment.sensitivity
+            for m in item.outcomes
+        },
+        "settled_as": {
+            (item.fact, m.value): settled_as(item.section, item.field, m.value, m.setting)
             for item in assessment.sensitivity
             for m in item.outcomes
         },

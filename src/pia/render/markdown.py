@@ -446,7 +446,7 @@ class _Report:
                     fact = g.statement + _cites(g.sources, 8 if full else 4)
                     if full and g.where_to_look:
                         fact += f" Where to look: {g.where_to_look}"
-                setting = m.setting if full else self.words(m.value)
+                setting = self.ctx["settled_as"][(g.fact, m.value)]
                 rows.append(
                     (fact, f"{setting} ({m.direction})", "; ".join(moves[(g.fact, m.value)]))
                 )

@@ -7,9 +7,13 @@ back-references, chart images and the flow diagram.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from pia.engine.criteria import source_order
 from pia.engine.digest import digest as make_digest
@@ -30,6 +34,7 @@ from pia.model.case import (
     Case,
     DpiaTrigger,
     Flow,
+    Oversight,
     System,
 )
 from pia.model.common import CONFIDENCE_MEANINGS
@@ -43,7 +48,7 @@ from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
-from pia.render.wording import words
+from pia.render.wording import flow_labels, long_date, settled_as, words
 
 #: Headings of a US federal PIA, in the order agency privacy offices read them. The research
 #: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
@@ -196,6 +201,11 @@ def build_context(
         p for p in case.parties if p.id in flow_parties or ACTING_ROLES.intersection(p.roles)
     ]
     risk_numbers = {r.id: n for n, r in enumerate(assessment.risks, start=1)}
+    labels = flow_labels([f.id for f in case.flows])
+    register = next(
+        (s for s in profile.sections if s.kind == "risks"),
+        next((s for s in profile.sections if s.kind == "action_plan"), profile.sections[0]),
+    )
     figures = ["flows"] if case.flows else []
     figures += ["risk_map"] + (["history"] if history and history.points else [])
     return {
@@ -203,6 +213,14 @@ def build_context(
         "paper": paper,
         "page_size": PAGE_SIZES[paper],
         "digest": digest,
+        "conclusion": conclusion_text(digest.conclusion, assessment, case),
+        "residual_line": residual_line(assessment),
+        "could_rise_to": {
+            c.id: words.criteria[c.id][1].get(c.best_case_level, _say(c.best_case_level)).lower()
+            for r in assessment.rubrics
+            for c in r.criteria
+            if c.basis == "not_demonstrated" and c.best_case_level != c.level
+        },
         "primary": primary,
         "others": [r for r in assessment.rubrics if r.id != primary.id],
         "plans": {plan.section: plan for plan in digest.sections},
@@ -217,6 +235,8 @@ def build_context(
             (s.id for s in profile.sections if s.kind == "sign_off"), "decision"
         ),
         "has_officials": any(s.kind == "officials" for s in profile.sections),
+        "risk_register_anchor": register.id,
+        "risk_register_title": (f"{register.number}. " if register.number else "") + register.title,
         "scope": scope_text(case),
         "body_parties": body_parties,
         "hidden_parties": len(case.parties) - len(body_parties),
@@ -248,11 +268,19 @@ def build_context(
         "case": case,
         "sources": sorted(case.sources, key=lambda s: source_order(s.id)),
         "cited_in": cited_in,
-        "flow_numbers": {f.id: n for n, f in enumerate(case.flows, start=1)},
+        "flow_labels": labels,
+        "fact_labels": fact_labels(assessment, labels),
+        "flow_notes": {
+            note: flow_links(note, labels)
+            for f in case.flows
+            for note in (f.note, *(st.note for st in f.status))
+            if note
+        },
         "flow_status": _states(assessment, "flows"),
         "safeguard_status": _states(assessment, "safeguards"),
         "standing": _states(assessment, "authorities"),
         "last_known": _last_known(assessment),
+        "oversight": by_date(case.oversight),
         "party_names": {p.id: p.name for p in case.parties},
         "data_names": {d.id: d.name for d in case.data},
         "subject_names": {s.id: s.name for s in case.subjects},
@@ -295,6 +323,11 @@ def build_context(
             for item in assessment.sensitivity
             for m in item.outcomes
         },
+        "settled_as": {
+            (item.fact, m.value): settled_as(item.section, item.field, m.value, m.setting)
+            for item in assessment.sensitivity
+            for m in item.outcomes
+        },
         "entry_names": _entry_names(case),
         "confidence_meanings": CONFIDENCE_MEANINGS,
         "flow_route": {f.id: flow_route(f, case) for f in case.flows},
@@ -312,6 +345,122 @@ def build_context(
             t is not None and t.applies is True for _, _, t in dpia_triggers(case)
         ),
     }
+
+
+def by_date(entries: Sequence[Oversight]) -> list[Oversight]:
+    """Oversight in the order it happened, so the table reads as a timeline: by date (a partial
+    date before the full dates it covers, an approximate one as if exact), the case's order
+    among equal dates, undated last."""
+
+    def key(entry: Oversight) -> tuple[bool, str]:
+        when = "" if entry.date == "unknown" else str(entry.date)
+        return (not when, when.replace("~", ""))
+
+    return sorted(entries, key=key)
+
+
+def record_is_older(latest_fact: str, as_of: date) -> bool:
+    """Whether the latest fact a case knows (a partial date, perhaps approximate or a range)
+    ends before the assessment date: ``2024-08`` before 2026-11-25, not ``2026-11`` before it."""
+    latest = latest_fact.split("/")[-1].rstrip("~")
+    return latest < as_of.isoformat()[: len(latest)]
+
+
+def conclusion_text(conclusion: str, assessment: Assessment, case: Case) -> str:
+    """The engine's governing conclusion, dated truthfully: where the latest fact the case knows
+    is older than the assessment date, the arrangement is not known as it stood on that date, so
+    the sentence opens on the public record instead ("As the public record stood (latest fact
+    known 2024-08; assessed 25 November 2026), it is ...")."""
+    as_of = assessment.assessed_as_of
+    opening = f"As the arrangement stood on {long_date(as_of)}, "
+    cutoff = case.knowledge_cutoff
+    if cutoff is None or not conclusion.startswith(opening):
+        return conclusion
+    if not record_is_older(str(cutoff.latest_fact), as_of):
+        return conclusion
+    return (
+        f"As the public record stood (latest fact known {cutoff.latest_fact}; assessed "
+        f"{long_date(as_of)}), " + conclusion[len(opening) :]
+    )
+
+
+@dataclass(frozen=True)
+class ResidualLine:
+    """Page one's line on residual risk: how many risks, whether the safeguards in effect lower
+    any, and how many stand at the most serious residual level, naming the first of them
+    (``before`` + the risk's title, linked + ``after``)."""
+
+    before: str
+    named: RiskResult | None = None
+    after: str = ""
+
+
+def residual_line(assessment: Assessment) -> ResidualLine:
+    risks = assessment.risks
+    if not risks:
+        return ResidualLine("The case records no privacy risk.")
+    total = len(risks)
+    lowered = sum(r.residual_likelihood < r.inherent_likelihood for r in risks)
+    if lowered == 0:
+        effect = "no safeguard in effect lowers " + ("any" if total > 1 else "it")
+    elif lowered == total:
+        effect = "the safeguards in effect lower " + ("all of them" if total > 1 else "it")
+    else:
+        effect = f"the safeguards in effect lower {lowered} of them"
+    head = f"{total} privacy risk{'s' if total > 1 else ''}; {effect}. "
+    worst = risks[0].residual_level  # the engine lists the most serious residual risk first
+    at_worst = sum(r.residual_level == worst for r in risks)
+    if at_worst == 1:
+        return ResidualLine(
+            head + "The most serious after safeguards is “", risks[0], f"” ({worst})."
+        )
+    if at_worst == total:
+        return ResidualLine(head + f"All {total} are {worst} after safeguards.")
+    return ResidualLine(
+        head + f"{at_worst} are {worst} after safeguards, including “", risks[0], "”."
+    )
+
+
+def flow_links(text: str, labels: dict[str, str]) -> Markup:
+    """A case's note with every flow it names by id named by the report's label, linked to that
+    flow's record: a note that says "see F4a" reads "see F4" in a report that numbers that flow
+    F4 (the case's id may be another flow's label)."""
+    safe = str(escape(text))
+    if not labels:
+        return Markup(safe)
+    ids = sorted(labels, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    return Markup(
+        pattern.sub(lambda m: f'<a href="#entry-{m.group(1)}">{labels[m.group(1)]}</a>', safe)
+    )
+
+
+def fact_labels(
+    assessment: Assessment, labels: dict[str, str]
+) -> dict[str, tuple[str | None, str]]:
+    """Each fact the trace and Appendix C name (``entry.field``) -> (the flow it is about, or
+    None, and how it is printed): a flow's fact under the flow's label (``F9 automated
+    matching``), not the case's id for it, which may be another flow's label; other facts as
+    the case names them."""
+    facts = {
+        f
+        for r in assessment.rubrics
+        for c in r.criteria
+        for i in c.indicators
+        for f in i.unknown_facts
+    }
+    facts |= {item.fact for item in assessment.sensitivity}
+    out: dict[str, tuple[str | None, str]] = {}
+    for fact in sorted(facts):
+        flow = next(
+            (fid for fid in sorted(labels, key=len, reverse=True) if fact.startswith(fid + ".")),
+            None,
+        )
+        if flow is None:
+            out[fact] = (None, fact)
+        else:
+            out[fact] = (flow, f"{labels[flow]} {words(fact[len(flow) + 1 :])}")
+    return out
 
 
 def recommendation_groups(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pia.model.assessment import EntryState
 from pia.model.case import Case
 from pia.render.fonts import pinned_fontconfig
+from pia.render.wording import flow_labels
 
 FONT = "Liberation Sans"
 #: Label sizes in points at 100 %: the report never scales the diagram down, so these hold.
@@ -46,7 +47,8 @@ def flow_dot(case: Case, states: Sequence[EntryState] | None = None) -> str:
         name = parties[pid].name if pid in parties else pid
         lines.append(f"  {_q(pid)} [label={_q(_wrap(name, 18))}];")
     occurred = {st.entry: st.occurred is True for st in states or () if st.section == "flows"}
-    for number, flow in enumerate(case.flows, start=1):
+    labels = flow_labels([f.id for f in case.flows])
+    for flow in case.flows:
         moved = occurred.get(flow.id, states is None)
         if not moved:
             style, colour = "dotted", "#9e9e9e"
@@ -56,7 +58,7 @@ def flow_dot(case: Case, states: Sequence[EntryState] | None = None) -> str:
             style, colour = "dashed", "#455a64"
         # The edge carries its number only; the table under the diagram names each flow in
         # full, so no label is cut and none needs shrinking to fit the page.
-        label = f"F{number}" + (" (alleged)" if flow.confidence == "alleged" else "")
+        label = labels[flow.id] + (" (alleged)" if flow.confidence == "alleged" else "")
         lines.append(
             f"  {_q(flow.from_)} -> {_q(flow.to)} "
             f'[label={_q(label)}, style={style}, color="{colour}", fontcolor="{colour}"];'
@@ -107,14 +109,15 @@ def flow_alt(case: Case, states: Sequence[EntryState] | None = None) -> str:
     parties = {p.id: p.name for p in case.parties}
     occurred = {st.entry: st.occurred for st in states or () if st.section == "flows"}
     items = []
-    for number, flow in enumerate(case.flows, start=1):
+    labels = flow_labels([f.id for f in case.flows])
+    for flow in case.flows:
         moved = occurred.get(flow.id)
         if moved is None:
             state = "whether data moved is unknown"
         else:
             state = "data moved" if moved else "no data known to have moved"
         items.append(
-            f"F{number} {flow.title}, from {parties.get(flow.from_, flow.from_)} to "
+            f"{labels[flow.id]} {flow.title}, from {parties.get(flow.from_, flow.from_)} to "
             f"{parties.get(flow.to, flow.to)} ({state})"
         )
     return "Data-flow diagram. " + "; ".join(items) + "."

@@ -122,12 +122,20 @@ class _Report:
             ),
             "",
         )
-        self.add(f"**Conclusion.** {_para(digest.conclusion)}", "")
+        self.add(f"**Conclusion.** {_para(ctx['conclusion'])}", "")
         self.add(f"Rating under the {_para(primary.title)}: **{_para(digest.rating)}**", "")
+        line = ctx["residual_line"]
+        named = line.named.title if line.named is not None else ""
+        self.add(_para(line.before + named + line.after), "")
         self.add("### Findings that matter most", "")
         for n, f in enumerate(digest.top_findings, start=1):
             critical = " (critical)" if f.critical else ""
             judged = " *(the assessor's judgment)*" if f.governed_by_judgment else ""
+            if not f.governed_by_judgment and f.criterion in ctx["could_rise_to"]:
+                judged = (
+                    f" *(could rise to {ctx['could_rise_to'][f.criterion]} if facts the case "
+                    "does not know turned out well)*"
+                )
             self.add(
                 f"{n}. **{_para(f.title)}: {_para(f.label.lower())}**{critical}. "
                 f"{_para(f.text)}{_cites(f.sources, 6)}{judged}"
@@ -212,10 +220,26 @@ class _Report:
             self.add("### Privacy impact analysis", "")
             for rid in plan.risks:
                 self.risk_pair(ctx["risks"][rid])
+        elif section.risks:
+            self.add("### Privacy impact analysis", "")
+            self.add(
+                "No privacy risk is mapped to this section; every risk is in the register "
+                f"under {_para(ctx['risk_register_title'])}.",
+                "",
+            )
+        primary = _para(ctx["primary"].title)
         if plan.criteria:
-            self.add(f"### Findings under the {_para(ctx['primary'].title)}", "")
+            self.add(f"### Findings under the {primary}", "")
             for cid in plan.criteria:
                 self.finding(ctx["criteria"][cid])
+        elif section.topics:
+            self.add(f"### Findings under the {primary}", "")
+            self.add(
+                f"No criterion of the {primary} is mapped to this section; the findings on "
+                "each are in the section of its topic, and every criterion is traced in "
+                "Appendix A.",
+                "",
+            )
 
     def risk_pair(self, r: Any) -> None:
         ctx = self.ctx
@@ -245,8 +269,13 @@ class _Report:
                 f"{_cites(c.judgment.sources)}{derived}",
                 "",
             )
-        elif c.basis == "not_demonstrated":
-            self.add("*Not demonstrated: the level rests on facts the case does not know.*", "")
+        elif c.id in self.ctx["could_rise_to"]:
+            self.add(
+                "*This level rests in part on facts the case does not know: if they turned out "
+                f"well, it could rise to {self.ctx['could_rise_to'][c.id]}. See what would "
+                "change the rating.*",
+                "",
+            )
         self.add(
             *(f"- {_para(f.text)}{_cites(f.sources, 6)}" for f in self.ctx["body_findings"][c.id])
         )
@@ -417,7 +446,7 @@ class _Report:
                     fact = g.statement + _cites(g.sources, 8 if full else 4)
                     if full and g.where_to_look:
                         fact += f" Where to look: {g.where_to_look}"
-                setting = m.setting if full else self.words(m.value)
+                setting = self.ctx["settled_as"][(g.fact, m.value)]
                 rows.append(
                     (fact, f"{setting} ({m.direction})", "; ".join(moves[(g.fact, m.value)]))
                 )
@@ -525,7 +554,7 @@ class _Report:
                 status += f" (last known: {ctx['last_known'][f.id]})"
             rows.append(
                 (
-                    f"F{ctx['flow_numbers'][f.id]}",
+                    ctx["flow_labels"][f.id],
                     f.title + _conf(f.confidence),
                     ctx["flow_route"][f.id],
                     ", ".join(ctx["flow_kind"][f.id]),
@@ -705,7 +734,7 @@ class _Report:
                 o.activity + _cites(o.sources, 3),
                 o.outcome,
             )
-            for o in self.case.oversight
+            for o in ctx["oversight"]
         ]
         self.add(*_table(("Date", "Body", "Activity", "Outcome"), rows), "")
 
@@ -755,10 +784,13 @@ class _Report:
                 "",
             )
             for c in r.criteria:
+                labels: dict[str, str] = self.ctx["flow_labels"]
                 self.add(f"#### {escape_text(c.id)}: {escape_text(c.label)}", "")
                 for i in c.indicators:
                     entries = ", ".join(
-                        f"{e.entry} [{', '.join(e.sources)}]" if e.sources else e.entry
+                        f"{labels.get(e.entry, e.entry)} [{', '.join(e.sources)}]"
+                        if e.sources
+                        else labels.get(e.entry, e.entry)
                         for e in i.evidence
                     )
                     self.add(

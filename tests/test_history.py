@@ -18,7 +18,7 @@ import pytest
 from pia.cel.rubric import LoadedRubric, load_rubrics
 from pia.cli import main
 from pia.engine import assess
-from pia.engine.history import case_history, date_diff, dated_facts
+from pia.engine.history import arrangement_start, case_history, date_diff, dated_facts
 from pia.load.case import load_case
 from pia.model.case import Case
 from pia.render.history import date_diff_markdown, history_lines, history_markdown, render_json
@@ -247,3 +247,52 @@ def test_sections_read_are_those_the_expressions_name() -> None:
     assert read is not None
     assert {"flows", "safeguards", "authorities", "risks"} <= read
     assert "timeline" not in read
+
+
+def test_the_arrangement_starts_with_its_first_data_flow(dated: Case) -> None:
+    """Older facts (a statute, a policy) are in force when the arrangement starts, but describe
+    no arrangement yet: its start is the first day a flow began or was sought."""
+    assert arrangement_start(dated) == date(2025, 4, 1)
+    undated = dated.model_copy(
+        update={
+            "flows": tuple(
+                f.model_copy(
+                    update={
+                        "since": None,
+                        "status": tuple(s.model_copy(update={"since": None}) for s in f.status),
+                    }
+                )
+                for f in dated.flows
+            )
+        }
+    )
+    assert arrangement_start(undated) is None
+    ice = load_case(ICE)
+    assert arrangement_start(ice) == date(2025, 2, 1)
+
+
+def test_a_history_from_a_later_day_starts_with_what_was_in_force_on_it(
+    dated: Case, test_rubric: list[LoadedRubric]
+) -> None:
+    full = case_history(dated, test_rubric, until=date(2025, 12, 31))
+    late = case_history(dated, test_rubric, until=date(2025, 12, 31), since=date(2025, 4, 1))
+    assert late.start == date(2025, 4, 1)
+    on_the_day = assess(dated, test_rubric, as_of=date(2025, 4, 1), with_sensitivity=False)
+    assert [p.score for p in late.start_scores] == [r.score for r in on_the_day.rubrics]
+    assert [s.date for s in late.steps] == [s.date for s in full.steps if s.date > late.start]
+    assert all(s.date > late.start for s in late.steps)
+
+
+def test_the_report_charts_the_score_from_the_first_data_flow() -> None:
+    from pia.render.html import render_html
+
+    ice = load_case(ICE)
+    rubrics = load_rubrics(["fipps"])
+    html = render_html(assess(ice, rubrics, with_sensitivity=False), ice, rubrics=rubrics)
+    caption = html[html.index('<figure class="chart history">') :]
+    caption = caption[: caption.index("</figure>")]
+    assert "from the first data flow it records (2025-02-01) to" in caption
+    assert (
+        'alt="DHS Fair Information Practice Principles score over time, 0 to 100. 2025-02-01:'
+        in (caption)
+    )

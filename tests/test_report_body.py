@@ -121,7 +121,10 @@ def test_page_one_states_the_conclusion_the_findings_and_the_decision_sought(
     ice_pdf: PdfReader,
 ) -> None:
     first = " ".join((ice_pdf.pages[0].extract_text() or "").split())
-    assert "it is severely deficient against the DHS Fair Information Practice Principles" in first
+    assert (
+        "it rates “Severely deficient” against the DHS Fair Information Practice Principles"
+        in first
+    )
     assert "Rating under the DHS Fair Information Practice Principles: Severely deficient" in first
     assert "Findings that matter most" in first
     for option in ("Approve", "Approve with conditions", "Do not approve", "Refer"):
@@ -610,8 +613,8 @@ def test_a_conclusion_on_an_older_record_is_dated_by_the_record_not_the_assessme
     2026. What the report knows is the record, not the arrangement on the assessment date."""
     first = " ".join((state_pdf.pages[0].extract_text() or "").split())
     assert (
-        "As the public record stood (latest fact known 2024-08; assessed 25 November 2026), it is "
-        "deficient" in first
+        "As the public record stood (latest fact known 2024-08; assessed 25 November 2026), "
+        "it rates “Needs improvement”" in first
     )
     assert "As the arrangement stood" not in first
 
@@ -640,7 +643,7 @@ def test_a_partial_latest_fact_is_older_only_if_it_ends_before_the_assessment_da
 ) -> None:
     from datetime import date
 
-    from pia.render.context import record_is_older
+    from pia.engine.digest import record_is_older
 
     assert record_is_older(latest, date(2026, 11, 25)) is older
 
@@ -735,7 +738,10 @@ def _dates_of_table_after(html: str, heading: str) -> list[str]:
 
 @pytest.mark.parametrize("path", [ICE, STATE], ids=["ice", "state"])
 def test_oversight_is_listed_by_date_undated_last_in_body_and_appendix(path: Path) -> None:
-    case, html = _shipped_case_html(path)
+    """Whatever order the case writes its oversight in (here: the shipped case's, reversed)."""
+    shipped = load_case_file(path).case
+    case = shipped.model_copy(update={"oversight": tuple(reversed(shipped.oversight))})
+    html = render_html(assess(case, load_rubrics(["fipps"])), case)
     dated = [str(o.date) for o in case.oversight if o.date != "unknown"]
     assert dated != sorted(dated), "the case lists its oversight out of date order"
     expected = sorted(dated) + ["unknown"] * (len(case.oversight) - len(dated))
@@ -824,3 +830,15 @@ def test_a_negative_statement_settled_reads_as_the_field_not_as_true(
     assert main(["assess", str(ICE), "--out", str(tmp_path), "--format", "md", "-q"]) == 0
     markdown = (tmp_path / "ice-irs.md").read_text(encoding="utf-8")
     assert "| Notice given: yes (improves) |" in markdown
+
+
+def test_the_conclusion_counts_failing_criteria_in_good_english() -> None:
+    """One criterion not met "is", several "are"; a rating is named, not made an adjective."""
+    rubrics = load_rubrics(["fipps"])
+    said = {}
+    for name, path in (("ice", ICE), ("state", STATE)):
+        case = load_case_file(path).case
+        said[name] = digest(assess(case, rubrics), case, load_profile("dhs")).conclusion
+    assert "1 of its 8 criteria is not met" in said["state"]
+    assert "6 of its 8 criteria are not met" in said["ice"]
+    assert "it rates “Needs improvement” against" in said["state"]

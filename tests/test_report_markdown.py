@@ -84,7 +84,7 @@ def test_the_decision_page_says_what_the_engine_chose(
     md = render_markdown(assessment, case, profile=profile_id)
     page = md[: md.index("\n## ")]
     chosen = digest(assessment, case, load_profile(profile_id))
-    assert chosen.conclusion.split(":")[0].split(", it is ")[1] in page
+    assert chosen.conclusion.split(":")[0].split(", it rates ")[1] in page
     assert "As the public record stood (latest fact known 2024-08; assessed 25 November" in page
     lowered = sum(r.residual_likelihood < r.inherent_likelihood for r in assessment.risks)
     assert f"privacy risks; the safeguards in effect lower {lowered} of them." in page

@@ -9,6 +9,7 @@ places each criterion and risk in the profile section that discusses it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from pia.model.assessment import Assessment, CriterionResult, RubricResult
 from pia.model.case import Case
@@ -36,7 +37,7 @@ def digest(assessment: Assessment, case: Case, profile: Profile) -> Digest:
     return Digest(
         profile=profile.id,
         primary_rubric=primary.id,
-        conclusion=conclusion(primary, assessment),
+        conclusion=conclusion(primary, assessment, case),
         rating=rating_words(primary),
         top_findings=top_findings(primary),
         recommendations=consolidated_recommendations(assessment, case, primary),
@@ -49,20 +50,37 @@ def _worst(result: RubricResult) -> str:
     return result.scale[-1].id
 
 
-def conclusion(primary: RubricResult, assessment: Assessment) -> str:
-    """One sentence: how the arrangement stands against the primary framework, and why."""
+def record_is_older(latest_fact: str, as_of: date) -> bool:
+    """Whether the latest fact a case knows (a partial date, perhaps approximate or a range)
+    ends before the assessment date: ``2024-08`` before 2026-11-25, not ``2026-11`` before it."""
+    latest = latest_fact.split("/")[-1].rstrip("~")
+    return latest < as_of.isoformat()[: len(latest)]
+
+
+def conclusion(primary: RubricResult, assessment: Assessment, case: Case) -> str:
+    """One sentence: how the arrangement stands against the primary framework, and why. It is
+    dated truthfully: where the latest fact the case knows is older than the assessment date,
+    the arrangement is not known as it stood on that date, so the sentence speaks of the public
+    record ("As the public record stood (latest fact known 2024-08; assessed 25 November
+    2026), it rates ...")."""
     band = next((b for b in primary.bands if b.id == primary.rating), None)
     meaning = band.meaning.rstrip(".") if band is not None else primary.rating_label
     worst = [c for c in primary.criteria if c.level == _worst(primary)]
     critical = [c.title for c in worst if c.critical]
     total = len(primary.criteria)
-    counted = f"{len(worst)} of its {total} criteria are "
-    counted += f"{primary.scale[-1].label.lower()}"
+    verb = "is" if len(worst) == 1 else "are"
+    counted = f"{len(worst)} of its {total} criteria {verb} {primary.scale[-1].label.lower()}"
     if critical:
         counted += f", among them {_join(critical)}, which the framework treats as critical"
+    as_of = assessment.assessed_as_of
+    cutoff = case.knowledge_cutoff
+    if cutoff is not None and record_is_older(str(cutoff.latest_fact), as_of):
+        when = f"As the public record stood (latest fact known {cutoff.latest_fact}; assessed "
+        when += f"{as_of:%-d %B %Y})"
+    else:
+        when = f"As the arrangement stood on {as_of:%-d %B %Y}"
     return (
-        f"As the arrangement stood on {assessment.assessed_as_of:%-d %B %Y}, it is "
-        f"{primary.rating_label.lower()} against the {primary.title}: "
+        f"{when}, it rates “{primary.rating_label}” against the {primary.title}: "
         f"{meaning[:1].lower()}{meaning[1:]}; {counted}."
     )
 

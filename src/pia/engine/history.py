@@ -730,14 +730,35 @@ def date_diff(case: Case, rubrics: Sequence[LoadedRubric], start: date, end: dat
     )
 
 
+def arrangement_start(case: Case) -> date | None:
+    """The first day a flow of the case is known to have begun or been sought: the earliest
+    ``since`` of a flow or of a status in its history; None when no flow is dated. Before it,
+    the case's older facts (a statute, a policy) describe no arrangement yet."""
+    days = [
+        partial_start(day)
+        for flow in case.flows
+        for day in (flow.since, *(state.since for state in flow.status))
+        if day is not None
+    ]
+    return min(days, default=None)
+
+
 def case_history(
-    case: Case, rubrics: Sequence[LoadedRubric], *, until: date | None = None
+    case: Case,
+    rubrics: Sequence[LoadedRubric],
+    *,
+    until: date | None = None,
+    since: date | None = None,
 ) -> History:
     """``case`` judged on every date a fact is dated (up to ``until``, default its ``as_of``),
-    keeping the dates on which a score, rating, criterion level or residual risk moved."""
+    keeping the dates on which a score, rating, criterion level or residual risk moved. With
+    ``since``, the history starts on that day, judged with every fact dated up to it."""
     end = until or case.as_of
     facts = [f for f in dated_facts(case) if f.day <= end]
-    days = sorted({f.day for f in facts}) or [end]
+    days = sorted({f.day for f in facts})
+    if since is not None and since <= end:
+        days = [since, *(day for day in days if day > since)]
+    days = days or [end]
     start = days[0]
     judge = _Judge(case, rubrics)
     previous = judge(start)

@@ -176,6 +176,8 @@ class HistorySeries:
     title: str
     until: str
     points: tuple[tuple[str, float, str], ...]
+    #: whether the first point is the day the case's first data flow began or was sought
+    from_first_flow: bool = False
 
 
 def history_svg(series: HistorySeries) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -48,7 +47,7 @@ from pia.model.facts import is_unknown_list
 from pia.model.profile import Paper, Profile
 from pia.render import charts
 from pia.render.diagram import flow_alt, flow_svg
-from pia.render.wording import flow_labels, long_date, settled_as, words
+from pia.render.wording import flow_labels, settled_as, words
 
 #: Headings of a US federal PIA, in the order agency privacy offices read them. The research
 #: brief notes the DHS 2010 template's exact headings were not retrieved; these are the
@@ -213,7 +212,7 @@ def build_context(
         "paper": paper,
         "page_size": PAGE_SIZES[paper],
         "digest": digest,
-        "conclusion": conclusion_text(digest.conclusion, assessment, case),
+        "conclusion": digest.conclusion,
         "residual_line": residual_line(assessment),
         "could_rise_to": {
             c.id: words.criteria[c.id][1].get(c.best_case_level, _say(c.best_case_level)).lower()
@@ -255,6 +254,7 @@ def build_context(
             else None
         ),
         "history_start": history.points[0][0] if history and history.points else None,
+        "history_from_flow": bool(history and history.from_first_flow),
         "waiver_titles": {code: rule.summary.rstrip(".") for code, rule in RULES_BY_CODE.items()},
         "warning_text": [warning_words(w.code, w.subject, assessment) for w in assessment.warnings],
         "evidence_repeats": evidence_repeats(assessment),
@@ -357,31 +357,6 @@ def by_date(entries: Sequence[Oversight]) -> list[Oversight]:
         return (not when, when.replace("~", ""))
 
     return sorted(entries, key=key)
-
-
-def record_is_older(latest_fact: str, as_of: date) -> bool:
-    """Whether the latest fact a case knows (a partial date, perhaps approximate or a range)
-    ends before the assessment date: ``2024-08`` before 2026-11-25, not ``2026-11`` before it."""
-    latest = latest_fact.split("/")[-1].rstrip("~")
-    return latest < as_of.isoformat()[: len(latest)]
-
-
-def conclusion_text(conclusion: str, assessment: Assessment, case: Case) -> str:
-    """The engine's governing conclusion, dated truthfully: where the latest fact the case knows
-    is older than the assessment date, the arrangement is not known as it stood on that date, so
-    the sentence opens on the public record instead ("As the public record stood (latest fact
-    known 2024-08; assessed 25 November 2026), it is ...")."""
-    as_of = assessment.assessed_as_of
-    opening = f"As the arrangement stood on {long_date(as_of)}, "
-    cutoff = case.knowledge_cutoff
-    if cutoff is None or not conclusion.startswith(opening):
-        return conclusion
-    if not record_is_older(str(cutoff.latest_fact), as_of):
-        return conclusion
-    return (
-        f"As the public record stood (latest fact known {cutoff.latest_fact}; assessed "
-        f"{long_date(as_of)}), " + conclusion[len(opening) :]
-    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from pia.cel.rubric import LoadedRubric
 from pia.engine.digest import primary_result
-from pia.engine.history import case_history
+from pia.engine.history import arrangement_start, case_history
 from pia.load.files import private_cache_dir
 from pia.load.profile import choose_paper, choose_profile
 from pia.model.assessment import Assessment
@@ -177,13 +177,15 @@ def score_history(
     loaded = [r for r in rubrics if r.rubric.id == primary.id]
     if not loaded:
         return None
-    history = case_history(case, loaded, until=assessment.assessed_as_of)
+    first_flow = arrangement_start(case)
+    history = case_history(case, loaded, until=assessment.assessed_as_of, since=first_flow)
     points = [(history.start, history.start_scores[0])]
     points += [(step.date, step.scores[0]) for step in history.steps]
     return HistorySeries(
         title=primary.title,
         until=assessment.assessed_as_of.isoformat(),
         points=tuple((day.isoformat(), p.score, p.rating_label) for day, p in points),
+        from_first_flow=first_flow is not None and history.start == first_flow,
     )
 
 

@@ -842,3 +842,27 @@ def test_the_conclusion_counts_failing_criteria_in_good_english() -> None:
     assert "1 of its 8 criteria is not met" in said["state"]
     assert "6 of its 8 criteria are not met" in said["ice"]
     assert "it rates “Needs improvement” against" in said["state"]
+
+
+def test_the_parties_outside_the_flows_are_named_not_described() -> None:
+    """Page one's party table shows who sends, receives or acts; the rest are named in a line
+    (the state exchange's were called "courts, advocates, offices": they are none of those)."""
+    from html import unescape
+
+    from pia.render.context import others_named
+
+    case, html = _shipped_case_html(STATE)
+    table = html[html.index("<h2>Parties</h2>") :]
+    table = unescape(table[: table.index("</table>")])
+    line = unescape(re.sub(r"<[^>]+>", "", html))
+    line = line[line.index("Also recorded, outside the flows above: ") :]
+    line = line[: line.index("(Appendix B)")]
+    rows = set(re.findall(r"<tr><td>(?:<a [^>]*>)?([^<]*)<", table))
+    outside = [unescape(p.name) for p in case.parties if unescape(p.name) not in rows]
+    assert "U.S. Government Accountability Office (GAO)" in outside
+    assert line == f"Also recorded, outside the flows above: {others_named(outside, 6)} "
+    assert "courts, advocates" not in html
+    assert others_named(["A"], 6) == "A"
+    assert others_named(["A", "B", "C"], 6) == "A, B and C"
+    assert others_named([str(n) for n in range(8)], 6) == "0, 1, 2, 3, 4 and 3 more"
+    assert others_named([], 6) == ""

@@ -238,7 +238,10 @@ def build_context(
         "risk_register_title": (f"{register.number}. " if register.number else "") + register.title,
         "scope": scope_text(case),
         "body_parties": body_parties,
-        "hidden_parties": len(case.parties) - len(body_parties),
+        "hidden_parties": others_named(
+            [p.name for p in case.parties if p.id not in {b.id for b in body_parties}],
+            HIDDEN_PARTIES_NAMED,
+        ),
         "representatives": [p for p in case.parties if REPRESENTING_ROLES.intersection(p.roles)],
         "flow_alt": flow_alt(case, assessment.states) if case.flows else "",
         "figure_numbers": {name: n for n, name in enumerate(figures, start=1)},
@@ -687,6 +690,21 @@ def risk_safeguards(risk: RiskResult) -> str:
         )
         + "."
     )
+
+
+#: How many of the parties outside the flows page one's party table names before "N more".
+HIDDEN_PARTIES_NAMED = 6
+
+
+def others_named(names: Sequence[str], limit: int) -> str:
+    """``A, B and C``; past ``limit`` names, the first ``limit - 1`` and ``N more``; empty for
+    none."""
+    if not names:
+        return ""
+    if len(names) > limit:
+        shown = list(names[: limit - 1])
+        return ", ".join(shown) + f" and {len(names) - len(shown)} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _or(items: Sequence[str]) -> str:

@@ -516,11 +516,7 @@ class _Report:
         ]
         self.add(*_table(("Party", "Role", "Part of"), rows), "")
         if ctx["hidden_parties"]:
-            self.add(
-                f"{ctx['hidden_parties']} further parties (courts, advocates, offices) are "
-                "recorded in the case file.",
-                "",
-            )
+            self.add(f"Also recorded, outside the flows above: {ctx['hidden_parties']}.", "")
 
     def facts_subjects(self) -> None:
         if not self.case.subjects:

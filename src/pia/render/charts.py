@@ -214,17 +214,13 @@ def history_svg(series: HistorySeries) -> str:
     parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="#0b4f8a" stroke-width="2"/>')
     for day, (_, score, _) in zip(days, series.points, strict=True):
         parts.append(f'<circle cx="{x(day)}" cy="{y(score)}" r="3" fill="#0b4f8a"/>')
-    step = year_step(width * 365.25 / span)
-    for year in range(first.year + 1, end.year + 1):
-        if year % step:
-            continue
-        tick_day = date(year, 1, 1)
+    for tick_day, label in axis_ticks(first, end, width * 365.25 / span):
         parts.append(
             f'<line x1="{x(tick_day)}" y1="{top + height}" x2="{x(tick_day)}" '
             f'y2="{top + height + 5}" stroke="#333333"/>'
         )
         parts.append(
-            f'<text x="{x(tick_day)}" y="{top + height + 18}" text-anchor="middle">{year}</text>'
+            f'<text x="{x(tick_day)}" y="{top + height + 18}" text-anchor="middle">{label}</text>'
         )
     parts.append(
         f'<line x1="{left}" y1="{top + height}" x2="{left + width}" y2="{top + height}" '
@@ -242,6 +238,32 @@ def history_svg(series: HistorySeries) -> str:
 YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
 #: The least room, in chart units, between two year labels (a label is about 26 wide).
 YEAR_LABEL_ROOM = 40
+
+
+#: Months between labelled ticks on a short time axis, and the room a "Jan 2026" label needs.
+MONTH_STEPS = (1, 2, 3, 6)
+MONTH_LABEL_ROOM = 52
+
+
+def axis_ticks(first: date, end: date, per_year: float) -> list[tuple[date, str]]:
+    """The labelled ticks of a time axis from ``first`` to ``end``: the first day of every
+    1, 2, 3 or 6 months ("Apr 2025") where months have room, else of every 1, 2, 5, 10...
+    years ("2025"); never so close that labels overprint."""
+    per_month = per_year / 12
+    months = next((m for m in MONTH_STEPS if m * per_month >= MONTH_LABEL_ROOM), None)
+    if months is not None:
+        ticks: list[tuple[date, str]] = []
+        index = first.year * 12 + first.month  # the month after first's, counted from 0
+        while True:
+            day = date(index // 12, index % 12 + 1, 1)
+            if day > end:
+                return ticks
+            if (day.month - 1) % months == 0:
+                ticks.append((day, f"{day:%b %Y}"))
+            index += 1
+    step = year_step(per_year)
+    years = range(first.year + 1, end.year + 1)
+    return [(date(year, 1, 1), str(year)) for year in years if year % step == 0]
 
 
 def year_step(per_year: float) -> int:

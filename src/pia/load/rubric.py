@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pia import __version__
 from pia.load.files import decode_utf8, private_cache_dir, read_bounded, write_atomic
 from pia.load.located import DataPath, Located, load_located
 from pia.load.schema import validate_located
@@ -23,8 +24,9 @@ from pia.model.diagnostics import RUBRIC_INCONSISTENT, Diagnostic, DiagnosticErr
 if TYPE_CHECKING:
     from pia.model.rubric import Rubric
 
-#: Bumped when what is kept in the criteria cache changes.
-_CRITERIA_CACHE_FORMAT = b"pia criteria 1\n"
+#: Bumped when what is kept in the criteria cache changes; the pia version is part of the key
+#: too, so a pia that reads rubrics differently reads each one again.
+_CRITERIA_CACHE_FORMAT = f"pia criteria 1 | pia {__version__}\n".encode()
 #: A cached list larger than this is not a list of criterion ids: it is not read.
 _MAX_CACHED_BYTES = 64 * 1024
 
@@ -42,8 +44,8 @@ def rubric_criteria(paths: Sequence[Path]) -> set[str]:
     compiling their indicators: what ``pia validate`` needs to check the criteria a case's
     actions name. A file is read in full (schema and consistency) the first time its exact
     bytes are seen; its ids are then kept in the user's private cache folder under the SHA-256
-    of those bytes, so later runs only hash the file. A rubric with problems raises them, as
-    ``pia assess`` would; its ids are never cached."""
+    of those bytes (and pia's version), so later runs only hash the file. A rubric with
+    problems raises them, as ``pia assess`` would; its ids are never cached."""
     folder = private_cache_dir("criteria")
     ids: set[str] = set()
     for path in paths:

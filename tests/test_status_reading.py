@@ -180,6 +180,26 @@ def test_last_known_is_the_status_in_force_or_the_last_known_before_an_unknown()
     assert safeguard(nothing_known)["last_known"] == Unknown("safeguards[sg-log].last_known")
 
 
+def test_the_report_prints_the_last_known_status_the_view_places_not_the_last_written(
+    rubrics: list[LoadedRubric],
+) -> None:
+    """A history written out of date order: the last known status is the one that began last
+    (verified, 2025-04), not the one written last (failed, 2025-01), in the view and in what
+    the report prints beside an unknown status."""
+    case = sg_log(
+        state("verified", "2025-04"), state("failed", "2025-01"), state("unknown", "2025-05-15")
+    )
+    placed = safeguard(case)
+    assert (placed["last_known"], placed["last_known_since"]) == ("verified", "2025-04")
+    result = assess(case, rubrics[:1], with_sensitivity=False)
+    (entry,) = [s for s in result.states if s.entry == "sg-log"]
+    assert (entry.status, entry.last_known, entry.last_known_since) == (
+        "unknown",
+        "verified",
+        "2025-04",
+    )
+
+
 def test_no_shipped_rubric_counts_a_failure_from_the_whole_history() -> None:
     """Every rubric reads a past failure through ``last_known``, never by searching the whole
     history, which would count a failure fixed long ago."""

@@ -36,10 +36,9 @@ def entry_states(view: Mapping[str, Any]) -> tuple[EntryState, ...]:
 
 
 def _last_known(entry: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """For a status unknown on the date: the last status the case does know, and its start, so
-    a later unknown does not hide it."""
-    known = [h for h in entry.get("history") or [] if isinstance(h.get("status"), str)]
-    if not known:
+    """For a status unknown on the date: the last status the case does know, and its start, as
+    the view worked them out (``last_known``), so a later unknown does not hide it."""
+    last, since = entry.get("last_known"), entry.get("last_known_since")
+    if not isinstance(last, str):
         return None, None
-    since = known[-1].get("since")
-    return str(known[-1]["status"]), since if isinstance(since, str) else None
+    return last, since if isinstance(since, str) else None

@@ -20,7 +20,8 @@ The view is plain data (dicts, lists, scalars) built from the validated case:
   the status reads unknown unless they agree. An undated status is never read as not holding.
 - ``last_known`` is the status in force or, where that is unknown (a later status the case
   marks unknown, or every status ended), the last status the case knows before it: a failure
-  that no later known status supersedes still counts.
+  that no later known status supersedes still counts. ``last_known_since`` is when it began,
+  so the report that prints it reads it here and does not place the history again.
 - ``court_relief`` says whether a court order granted in litigation (a temporary restraining
   order, preliminary injunction or stay) set a status that blocked a flow (blocked, suspended)
   or an authority (stayed, enjoined, vacated) by the date, with no later status set by a
@@ -308,7 +309,14 @@ def _resolve(
     result = dict(entry)
     result[field] = status
     result["history"] = [p.state for p in placed if p in begun]
-    result["last_known"] = _last_known(begun, unsure, status, path)
+    last = _last_known(begun, unsure, status)
+    if last is None:
+        result["last_known"] = Unknown(f"{path}.last_known")
+        result["last_known_since"] = Unknown(f"{path}.last_known_since")
+    else:
+        result["last_known"] = last.state["status"]
+        since = last.state.get("since")
+        result["last_known_since"] = since if isinstance(since, str) else None
     if section == "flows":
         result["occurred"] = _occurred(result["history"], entry.get("since"), path)
     if state is not None:
@@ -398,22 +406,21 @@ def _in_force(
     return winner.state, status
 
 
-def _last_known(begun: list[_Placed], unsure: list[_Placed], status: Any, path: str) -> Any:
-    """The status in force or, where it is unknown, the last status the case knows before it;
-    unknown where none is known, or where an undated entry not established to have begun
-    would make another status the last known."""
-    if isinstance(status, str):
-        return status
-    unknown = Unknown(f"{path}.last_known")
+def _last_known(begun: list[_Placed], unsure: list[_Placed], status: Any) -> _Placed | None:
+    """The entry of the status in force or, where that is unknown, of the last status the case
+    knows before it; None where none is known, or where an undated entry not established to
+    have begun would make another status the last known."""
     known = [p for p in begun if isinstance(p.state.get("status"), str)]
+    if isinstance(status, str):
+        known = [p for p in known if p.state["status"] == status]
     if not known:
-        return unknown
+        return None
     last = max(known, key=lambda p: p.key)
     found = last.state["status"]
     later = [p for p in unsure if p.key > last.key and isinstance(p.state.get("status"), str)]
-    if any(p.state["status"] != found for p in later):
-        return unknown
-    return found
+    if not isinstance(status, str) and any(p.state["status"] != found for p in later):
+        return None
+    return last
 
 
 _TOOK_PLACE = {"active", "suspended", "ended"}

@@ -56,6 +56,12 @@ _LAST_KNOWN = (
     "status supersedes",
 )
 
+_LAST_KNOWN_SINCE = (
+    "string, null, or unknown",
+    "when the last known status began (its `since`); null when the case does not date it, "
+    "unknown when no status is known",
+)
+
 _COURT_RELIEF_WORDS = (
     "bool, or unknown",
     "whether a court order granted in litigation (a temporary restraining order, preliminary "
@@ -81,6 +87,7 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
             "point); for a flow with no status history, true if it has a `since`, else unknown",
         ),
         "last_known": _LAST_KNOWN,
+        "last_known_since": _LAST_KNOWN_SINCE,
         "court_relief": (
             _COURT_RELIEF_WORDS[0],
             _COURT_RELIEF_WORDS[1].format(blocking="blocked or suspended", lifting="active"),
@@ -91,6 +98,7 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "status_confidence": ("string", "the confidence of the status in force"),
         "status_sources": ("list of source ids", "the sources of the status in force"),
         "last_known": _LAST_KNOWN,
+        "last_known_since": _LAST_KNOWN_SINCE,
     },
     "authorities": {
         "history": ("list", "the standing history up to the assessment date"),
@@ -102,6 +110,7 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
             "unknown when the standing is",
         ),
         "last_known": _LAST_KNOWN,
+        "last_known_since": _LAST_KNOWN_SINCE,
         "court_relief": (
             _COURT_RELIEF_WORDS[0],
             _COURT_RELIEF_WORDS[1].format(
@@ -114,6 +123,7 @@ VIEW_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
         "status_confidence": ("string", "the confidence of the status in force"),
         "status_sources": ("list of source ids", "the sources of the status in force"),
         "last_known": _LAST_KNOWN,
+        "last_known_since": _LAST_KNOWN_SINCE,
     },
     "notice": {
         "in_force": (
@@ -135,6 +145,7 @@ FIELD_WORDS: dict[str, str] = {
     "occurred": "whether it has carried data",
     "in_force": "whether it is in force",
     "last_known": "last known status",
+    "last_known_since": "start of the last known status",
     "court_relief": "whether court relief blocks it",
 } | {name: id_field for (_section, name), (id_field, _target) in JOINS.items()}
 

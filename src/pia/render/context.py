@@ -703,12 +703,19 @@ def others_named(names: Sequence[str], limit: int) -> str:
         return ""
     if len(names) > limit:
         shown = list(names[: limit - 1])
-        return ", ".join(shown) + f" and {len(names) - len(shown)} more"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return _listed([*shown, f"{len(names) - len(shown)} more"], "and")
+    return _listed(names, "and")
 
 
 def _or(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    return _listed(items, "or")
+
+
+def _listed(items: Sequence[str], conjunction: str) -> str:
+    """``A, B and C`` (or ``A, B or C``)."""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 def risk_still(risk: RiskResult) -> str:
